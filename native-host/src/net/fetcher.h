@@ -1,0 +1,74 @@
+// The network edge. The snapshot engine talks only to this interface: the real implementation
+// drives libcurl multi (curl_fetcher.h), tests use FakeFetcher (fake_fetcher.h) serving a map
+// of URL -> response. A session is a bag of pending requests; the engine adds requests as it
+// discovers them (a stylesheet's @import is only known once the sheet arrived) and takes
+// results in completion order.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linksnap::net {
+
+// Bounds applied to every fetch. Defaults are what `linksnap add` uses.
+struct FetchLimits {
+  std::size_t max_bytes_per_response = 32u << 20;  // after decompression
+  std::size_t max_bytes_per_session = 256u << 20;  // sum of all bodies in one session
+  long max_redirects = 5;
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds timeout_per_request{30'000};
+  std::chrono::milliseconds timeout_per_session{120'000};
+  int max_concurrent = 12;           // transfers in flight overall
+  int max_concurrent_per_host = 6;   // like browsers
+  std::string user_agent;            // empty: a browser-like default
+};
+
+struct FetchRequest {
+  std::string url;      // absolute http(s) URL; anything else fails with unsupported_scheme
+  std::string referer;  // empty: none
+  std::size_t tag = 0;  // caller's cookie, echoed in the result
+};
+
+struct FetchResult {
+  std::size_t tag = 0;
+  std::string url;            // as requested
+  std::string final_url;      // after redirects
+  long http_status = 0;       // 0 when no HTTP response arrived
+  std::string content_type;   // Content-Type header, verbatim ("" if none)
+  std::string body;           // decoded (Content-Encoding removed)
+  // Empty on transport success (even for a 404: check http_status). Otherwise one of
+  // errc::kUnsupportedScheme, kInvalidUrl, kFetchFailed, kTimeout, kTooLarge,
+  // kTooManyRedirects, with a human message in `error_message`.
+  std::string error_code;
+  std::string error_message;
+  std::chrono::milliseconds elapsed{0};
+
+  bool transport_ok() const { return error_code.empty(); }
+  bool http_ok() const { return transport_ok() && http_status >= 200 && http_status < 300; }
+};
+
+class FetchSession {
+ public:
+  virtual ~FetchSession() = default;
+  // Queues a request. Never blocks on the network.
+  virtual void add(FetchRequest request) = 0;
+  // Blocks until one queued request finishes and returns it; nullopt when nothing is queued
+  // or in flight. After the session's time budget is spent, every remaining request
+  // finishes with errc::kTimeout.
+  virtual std::optional<FetchResult> next() = 0;
+};
+
+class Fetcher {
+ public:
+  virtual ~Fetcher() = default;
+  virtual std::unique_ptr<FetchSession> start(const FetchLimits& limits) = 0;
+
+  // Convenience for a single URL (the page itself in `linksnap add`).
+  FetchResult fetch_one(const FetchRequest& request, const FetchLimits& limits);
+};
+
+}  // namespace linksnap::net
