@@ -10,7 +10,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "util/result.h"
 
 namespace linksnap::net {
 
@@ -70,5 +73,27 @@ class Fetcher {
   // Convenience for a single URL (the page itself in `linksnap add`).
   FetchResult fetch_one(const FetchRequest& request, const FetchLimits& limits);
 };
+
+// ---- Shared by every Fetcher, so the fake reports exactly what the real one would ----
+
+// OK for an absolute http(s) URL with a host. Otherwise errc::kUnsupportedScheme ("only http
+// and https URLs can be fetched (got file:)") or errc::kInvalidUrl. Never touches the network.
+Status check_fetchable_url(std::string_view url);
+
+// A result for `request` that failed with `code` / `message` (elapsed 0, no response).
+FetchResult failed_result(const FetchRequest& request, std::string code, std::string message);
+
+// Human wording used in error messages: "32 MiB", "512 KiB", "1000 bytes"; "30 s", "300 ms".
+std::string describe_size(std::size_t bytes);
+std::string describe_duration(std::chrono::milliseconds duration);
+
+// The messages a person sees for the limit errors (kTooLarge, kTooManyRedirects, kTimeout,
+// kUnsupportedScheme after a redirect).
+std::string response_too_large_message(std::size_t limit);  // "response exceeds the 32 MiB limit"
+std::string session_budget_message(std::size_t limit);
+std::string too_many_redirects_message(long max_redirects, std::string_view url);
+std::string redirect_refused_message(std::string_view target);
+std::string request_timeout_message(std::chrono::milliseconds limit, std::string_view url);
+std::string session_timeout_message(std::chrono::milliseconds limit, std::string_view url);
 
 }  // namespace linksnap::net

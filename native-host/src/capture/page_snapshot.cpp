@@ -1,0 +1,86 @@
+#include "capture/page_snapshot.h"
+
+#include <cctype>
+
+#include "capture/html_text.h"
+#include "util/charset.h"
+#include "util/url.h"
+
+namespace linksnap::capture {
+
+namespace {
+
+std::string media_type(std::string_view content_type) {
+  std::string out;
+  for (char c : content_type) {
+    if (c == ';') break;
+    if (c != ' ' && c != '\t') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+bool looks_like_html(std::string_view body) {
+  std::size_t i = 0;
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
+  while (i < body.size() && std::isspace(static_cast<unsigned char>(body[i]))) ++i;
+  return i < body.size() && body[i] == '<';
+}
+
+}  // namespace
+
+Status check_fetchable(std::string_view url) {
+  const std::string scheme = url::scheme_of(url);
+  if (scheme.empty()) return make_error(errc::kInvalidUrl, "not a valid URL: " + std::string(url));
+  if (!url::is_http_or_https(url)) {
+    return make_error(errc::kUnsupportedScheme,
+                      "only http and https URLs can be added (got " + scheme + ":)");
+  }
+  auto parsed = url::parse(url);
+  if (!parsed.ok()) return parsed.error();
+  return ok_status();
+}
+
+Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher, const net::FetchLimits& limits) {
+  LINKSNAP_TRY(check_fetchable(url));
+
+  const net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0}, limits);
+  if (!r.transport_ok()) return make_error(r.error_code, r.error_message);
+  if (!r.http_ok()) {
+    return make_error(errc::kHttpError, "the server answered HTTP " + std::to_string(r.http_status) +
+                                            " for " + r.final_url);
+  }
+  const std::string type = media_type(r.content_type);
+  const bool html_type = type == "text/html" || type == "application/xhtml+xml";
+  if (!html_type && !(type.empty() && looks_like_html(r.body))) {
+    return make_error(errc::kBadRequest, r.final_url + " is not a web page (" +
+                                             (type.empty() ? std::string("unknown type") : type) +
+                                             "); only HTML pages can be saved");
+  }
+  const std::string charset = charset::detect_html(r.content_type, r.body);
+  auto utf8 = charset::to_utf8(r.body, charset);
+  if (!utf8.ok()) return utf8.error();
+
+  Page page;
+  page.url = r.final_url.empty() ? std::string(url) : r.final_url;
+  page.requested_url = std::string(url);
+  page.html = std::move(*utf8);
+  page.source = "fetch";
+  return page;
+}
+
+Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& /*fetcher*/,
+                                            const net::FetchLimits& /*limits*/) {
+  store::SnapshotInput input;
+  input.url = page.url;
+  input.requested_url = page.requested_url;
+  input.source = page.source;
+  input.tags = page.tags;
+  // The stored bytes are UTF-8 whatever the page declared, so the document must say so.
+  input.html = declare_utf8(charset::sanitize_utf8(page.html));
+  const PageText text = extract_text(input.html);
+  input.title = page.title.empty() ? text.title : charset::sanitize_utf8(page.title);
+  input.text = text.text;
+  return input;
+}
+
+}  // namespace linksnap::capture

@@ -1,0 +1,36 @@
+// From a page (a DOM the extension captured, or HTML the host fetched) to what the store
+// saves: the document made self-describing as UTF-8, its title and its visible text.
+// The snapshot engine (assets refetched and rewritten) plugs in here, for both paths.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "net/fetcher.h"
+#include "store/store.h"
+#include "util/result.h"
+
+namespace linksnap::capture {
+
+struct Page {
+  std::string url;            // the document's URL (base for relative references)
+  std::string requested_url;  // what the person asked for ("" = url)
+  std::string html;           // UTF-8
+  std::string title;          // "" = take <title>
+  std::string source;         // "dom" | "fetch"
+  std::vector<std::string> tags;
+};
+
+// invalid_url or unsupported_scheme unless url is an absolute http(s) URL.
+Status check_fetchable(std::string_view url);
+
+// Fetches an http(s) page with the fetcher: only HTML is accepted, the charset (header, BOM,
+// <meta>) is converted to UTF-8. Errors: unsupported_scheme, invalid_url, fetch_failed,
+// timeout, too_large, too_many_redirects, http_error (4xx/5xx), bad_request (not HTML).
+Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher, const net::FetchLimits& limits);
+
+// Turns a page into a snapshot ready for Store::save_snapshot.
+Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& fetcher,
+                                            const net::FetchLimits& limits);
+
+}  // namespace linksnap::capture

@@ -1,0 +1,213 @@
+#include "cli/app.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/text_format.h"
+#include "commands/command.h"
+#include "net/curl_fetcher.h"
+#include "util/data_dir.h"
+
+namespace linksnap::cli {
+
+using nlohmann::json;
+
+namespace {
+
+std::size_t terminal_width() {
+  winsize ws{};
+  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 40) {
+    return ws.ws_col;
+  }
+  return 120;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(errc::kIo, "cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) return make_error(errc::kIo, "cannot read " + path);
+  return s.str();
+}
+
+// What the parsed command line asks for.
+struct Invocation {
+  std::string command;
+  json args = json::object();
+  std::string html_file;  // save: read into args["html"]
+};
+
+}  // namespace
+
+int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"LinkSnap: keep web pages with a faithful offline snapshot, tags and full-text search.",
+               "linksnap"};
+  app.require_subcommand(1, 1);
+  app.fallthrough();  // --json and --home work before or after the subcommand
+  app.set_version_flag("--version", std::string("linksnap ") + LINKSNAP_VERSION);
+  bool as_json = false;
+  std::string home;
+  app.add_flag("--json", as_json, "Print the result as JSON (the same shape the native host returns)");
+  app.add_option("--home", home, "Data directory (default: $LINKSNAP_HOME, $XDG_DATA_HOME/linksnap or ~/.local/share/linksnap)");
+
+  Invocation inv;
+  std::string url, title, query, note, from, to, into, name;
+  std::vector<std::string> tag_opts, tag_args;
+  std::int64_t id = 0, limit = 0;
+
+  auto* add = app.add_subcommand("add", "Fetch a web page and save a snapshot of it");
+  add->add_option("url", url, "http or https URL")->required();
+  add->add_option("--tag,-t", tag_opts, "Tag to add (repeatable; \"a/b\" nests b under a)");
+
+  auto* save = app.add_subcommand("save", "Save a page you already have as HTML (what the extension sends)");
+  save->add_option("--url", url, "The page's URL")->required();
+  save->add_option("--html-file", inv.html_file, "File with the page's HTML (UTF-8)")->required();
+  save->add_option("--title", title, "Title (default: the page's <title>)");
+  save->add_option("--tag,-t", tag_opts, "Tag to add (repeatable)");
+
+  auto* list = app.add_subcommand("list", "List saved links, newest first");
+  list->add_option("--tag,-t", tag_opts, "Only links with this tag or one below it (repeatable: all must match)");
+  list->add_option("--limit", limit, "At most this many links")->check(CLI::Range(1, 10000));
+
+  auto* search = app.add_subcommand("search", "Find links by words of their title, URL, text or tags");
+  search->add_option("query", query, "Words; \"exact phrase\", -exclude, a OR b, title:/url:/text:/tags:")->required();
+  search->add_option("--tag,-t", tag_opts, "Only links with this tag or one below it (repeatable)");
+  search->add_option("--limit", limit, "At most this many results (default 20)")->check(CLI::Range(1, 1000));
+
+  auto* show = app.add_subcommand("show", "Show a link, its snapshots and the resources of the newest one");
+  show->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+
+  auto* tag = app.add_subcommand("tag", "Add tags to a link");
+  tag->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+  tag->add_option("tags", tag_args, "Tags to add")->required();
+
+  auto* untag = app.add_subcommand("untag", "Remove tags from a link");
+  untag->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+  untag->add_option("tags", tag_args, "Tags to remove")->required();
+
+  auto* edit = app.add_subcommand("edit", "Change a link's title or note");
+  edit->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+  edit->add_option("--title", title, "New title (kept when the page is saved again)");
+  edit->add_option("--note", note, "New note");
+
+  auto* rm = app.add_subcommand("rm", "Delete a link with all its snapshots");
+  rm->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+
+  auto* tags = app.add_subcommand("tags", "List tags with their link counts, or change them");
+  tags->require_subcommand(0, 1);
+  auto* rename = tags->add_subcommand("rename", "Rename a tag (and the tags below it)");
+  rename->add_option("old", from, "Current name")->required();
+  rename->add_option("new", to, "New name")->required();
+  auto* merge = tags->add_subcommand("merge", "Move every link of one tag to another and delete the first");
+  merge->add_option("from", from, "Tag to merge away")->required();
+  merge->add_option("into", into, "Tag to keep")->required();
+  auto* del = tags->add_subcommand("delete", "Delete a tag (links stay)");
+  del->add_option("name", name, "Tag")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints help and version to out, errors to err; keep its exit codes apart from ours.
+    const int code = app.exit(e, out, err);
+    return code == 0 ? 0 : 2;
+  }
+
+  auto set_tags = [&](const std::vector<std::string>& t) { inv.args["tags"] = t; };
+  if (add->parsed()) {
+    inv.command = "add";
+    inv.args["url"] = url;
+    set_tags(tag_opts);
+  } else if (save->parsed()) {
+    inv.command = "save";
+    inv.args["url"] = url;
+    if (!title.empty()) inv.args["title"] = title;
+    set_tags(tag_opts);
+  } else if (list->parsed()) {
+    inv.command = "list";
+    set_tags(tag_opts);
+    if (limit > 0) inv.args["limit"] = limit;
+  } else if (search->parsed()) {
+    inv.command = "search";
+    inv.args["query"] = query;
+    set_tags(tag_opts);
+    if (limit > 0) inv.args["limit"] = limit;
+  } else if (show->parsed()) {
+    inv.command = "show";
+    inv.args["id"] = id;
+  } else if (tag->parsed() || untag->parsed()) {
+    inv.command = tag->parsed() ? "tag" : "untag";
+    inv.args["id"] = id;
+    set_tags(tag_args);
+  } else if (edit->parsed()) {
+    inv.command = "update";
+    inv.args["id"] = id;
+    if (edit->count("--title")) inv.args["title"] = title;
+    if (edit->count("--note")) inv.args["note"] = note;
+  } else if (rm->parsed()) {
+    inv.command = "rm";
+    inv.args["id"] = id;
+  } else if (rename->parsed()) {
+    inv.command = "tags.rename";
+    inv.args = {{"from", from}, {"to", to}};
+  } else if (merge->parsed()) {
+    inv.command = "tags.merge";
+    inv.args = {{"from", from}, {"into", into}};
+  } else if (del->parsed()) {
+    inv.command = "tags.delete";
+    inv.args = {{"name", name}};
+  } else {
+    inv.command = "tags";
+  }
+
+  auto fail = [&](const Error& e) {
+    err << "linksnap: " << e.message << "\n";
+    return 1;
+  };
+
+  if (!inv.html_file.empty()) {
+    auto html = read_file(inv.html_file);
+    if (!html.ok()) return fail(html.error());
+    inv.args["html"] = std::move(*html);
+  }
+
+  Result<boost::filesystem::path> data_dir =
+      home.empty() ? default_data_dir() : Result<boost::filesystem::path>(boost::filesystem::path(home));
+  if (!data_dir.ok()) return fail(data_dir.error());
+  SystemClock clock;
+  auto store = store::Store::open(*data_dir, clock);
+  if (!store.ok()) return fail(store.error());
+  net::CurlFetcher fetcher;
+  commands::Context ctx{*store, fetcher, net::FetchLimits{}, {}};
+  auto result = commands::run(ctx, inv.command, inv.args);
+  if (!result.ok()) return fail(result.error());
+
+  if (as_json) {
+    out << result->dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  const json& r = *result;
+  if (inv.command == "add" || inv.command == "save") {
+    out << format_saved(r);
+  } else if (inv.command == "list") {
+    out << format_links(r.at("links"), terminal_width());
+  } else if (inv.command == "search") {
+    out << format_search(r.at("results"), ::isatty(STDOUT_FILENO) != 0);
+  } else if (inv.command == "show") {
+    out << format_show(r);
+  } else if (inv.command == "tag" || inv.command == "untag" || inv.command == "update") {
+    out << format_links(json::array({r.at("link")}), terminal_width());
+  } else if (inv.command == "rm") {
+    out << "Deleted link " << r.at("deleted").get<std::int64_t>() << ".\n";
+  } else {
+    out << format_tags(r.at("tags"));
+  }
+  return 0;
+}
+
+}  // namespace linksnap::cli

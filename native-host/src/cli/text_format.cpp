@@ -1,0 +1,226 @@
+#include "cli/text_format.h"
+
+#include <locale.h>
+#include <wchar.h>
+
+#include <sstream>
+
+#include "util/clock.h"
+
+namespace linksnap::cli {
+
+using nlohmann::json;
+
+namespace {
+
+// Decodes one code point (invalid bytes count as one column each).
+std::size_t next_code_point(std::string_view s, std::size_t i, char32_t& cp) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  const std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 1;
+  if (len == 1 || i + len > s.size()) {
+    cp = b0 < 0x80 ? b0 : 0xFFFD;
+    return 1;
+  }
+  cp = len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+  for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return len;
+}
+
+int columns_of(char32_t cp) {
+  if (cp < 0x20 || cp == 0x7F) return 0;
+  // wcwidth needs a UTF-8 LC_CTYPE; East Asian wide ranges are covered by the fallback below.
+  static const bool utf8_locale = [] {
+    locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+    if (l) uselocale(l);
+    return l != static_cast<locale_t>(0);
+  }();
+  if (utf8_locale) {
+    const int w = wcwidth(static_cast<wchar_t>(cp));
+    if (w >= 0) return w;
+  }
+  const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0x20000 && cp <= 0x3FFFD);
+  return wide ? 2 : 1;
+}
+
+std::string pad(std::string_view text, std::size_t columns) {
+  std::string out = fit_width(text, columns);
+  const std::size_t w = display_width(out);
+  if (w < columns) out.append(columns - w, ' ');
+  return out;
+}
+
+std::string join_tags(const json& tags) {
+  std::string out;
+  if (!tags.is_array()) return out;
+  for (const auto& t : tags) {
+    if (!out.empty()) out += ", ";
+    out += t.get<std::string>();
+  }
+  return out;
+}
+
+std::string local_time(const json& iso) {
+  return iso.is_string() ? format_local(iso.get<std::string>()) : std::string("-");
+}
+
+std::string title_or_url(const json& link) {
+  const std::string title = link.value("title", "");
+  return title.empty() ? link.value("url", "") : title;
+}
+
+std::string human_bytes(std::int64_t n) {
+  std::ostringstream s;
+  if (n < 1024) {
+    s << n << " B";
+  } else if (n < 1024 * 1024) {
+    s.precision(1);
+    s << std::fixed << static_cast<double>(n) / 1024 << " KiB";
+  } else {
+    s.precision(1);
+    s << std::fixed << static_cast<double>(n) / (1024 * 1024) << " MiB";
+  }
+  return s.str();
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view text) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    i += next_code_point(text, i, cp);
+    w += static_cast<std::size_t>(columns_of(cp));
+  }
+  return w;
+}
+
+std::string fit_width(std::string_view text, std::size_t columns) {
+  if (display_width(text) <= columns) return std::string(text);
+  std::string out;
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    const std::size_t len = next_code_point(text, i, cp);
+    const auto cw = static_cast<std::size_t>(columns_of(cp));
+    if (w + cw + 1 > columns) break;  // keep one column for the ellipsis
+    out.append(text.substr(i, len));
+    w += cw;
+    i += len;
+  }
+  return out + "…";
+}
+
+std::string snippet_to_text(std::string_view html, std::string_view open, std::string_view close) {
+  std::string out;
+  for (std::size_t i = 0; i < html.size();) {
+    auto starts = [&](std::string_view s) { return html.substr(i, s.size()) == s; };
+    if (starts("<mark>")) { out += open; i += 6; }
+    else if (starts("</mark>")) { out += close; i += 7; }
+    else if (starts("&amp;")) { out += '&'; i += 5; }
+    else if (starts("&lt;")) { out += '<'; i += 4; }
+    else if (starts("&gt;")) { out += '>'; i += 4; }
+    else if (starts("&quot;")) { out += '"'; i += 6; }
+    else if (starts("&#39;")) { out += '\''; i += 5; }
+    else { out += html[i]; ++i; }
+  }
+  // Snippets span lines of the page; one line reads better in a terminal.
+  for (auto& c : out) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return out;
+}
+
+std::string format_saved(const json& result) {
+  const json& link = result.at("link");
+  const json& snap = result.at("snapshot");
+  std::ostringstream s;
+  s << (result.value("created", false) ? "Saved new link " : "Saved a new snapshot of link ")
+    << link.at("id").get<std::int64_t>() << " (snapshot " << snap.at("id").get<std::int64_t>()
+    << ", " << human_bytes(snap.value("total_bytes", std::int64_t{0})) << ")\n"
+    << "  " << title_or_url(link) << "\n"
+    << "  " << link.value("url", "") << "\n";
+  const std::string tags = join_tags(link.at("tags"));
+  if (!tags.empty()) s << "  tags: " << tags << "\n";
+  return s.str();
+}
+
+std::string format_links(const json& links, std::size_t width) {
+  if (links.empty()) return "No links.\n";
+  std::ostringstream s;
+  const std::size_t id_w = 5, time_w = 16, tags_w = 24;
+  const std::size_t title_w = width > id_w + time_w + tags_w + 6 ? width - id_w - time_w - tags_w - 6 : 30;
+  s << pad("ID", id_w) << "  " << pad("SAVED", time_w) << "  " << pad("TITLE", title_w) << "  TAGS\n";
+  for (const auto& l : links) {
+    s << pad(std::to_string(l.at("id").get<std::int64_t>()), id_w) << "  "
+      << pad(local_time(l.at("last_captured_at")), time_w) << "  " << pad(title_or_url(l), title_w)
+      << "  " << fit_width(join_tags(l.at("tags")), tags_w) << "\n";
+  }
+  return s.str();
+}
+
+std::string format_search(const json& results, bool color) {
+  if (results.empty()) return "No matches.\n";
+  std::ostringstream s;
+  for (const auto& r : results) {
+    s << r.at("id").get<std::int64_t>() << "  " << title_or_url(r) << "\n"
+      << "   " << r.value("url", "") << "\n";
+    const std::string snippet = snippet_to_text(r.value("snippet", ""), color ? "\x1b[1;33m" : "[",
+                                                color ? "\x1b[0m" : "]");
+    if (!snippet.empty()) s << "   " << snippet << "\n";
+    const std::string tags = join_tags(r.at("tags"));
+    s << "   " << local_time(r.at("last_captured_at")) << (tags.empty() ? "" : "  tags: " + tags) << "\n";
+  }
+  return s.str();
+}
+
+std::string format_show(const json& result) {
+  const json& link = result.at("link");
+  std::ostringstream s;
+  s << "Link " << link.at("id").get<std::int64_t>() << ": " << title_or_url(link) << "\n"
+    << "  url:     " << link.value("url", "") << "\n"
+    << "  tags:    " << join_tags(link.at("tags")) << "\n"
+    << "  created: " << local_time(link.at("created_at")) << "\n";
+  if (!link.value("note", "").empty()) s << "  note:    " << link.value("note", "") << "\n";
+  s << "Snapshots (" << result.at("snapshots").size() << "):\n";
+  for (const auto& snap : result.at("snapshots")) {
+    s << "  " << pad(std::to_string(snap.at("id").get<std::int64_t>()), 5) << "  "
+      << local_time(snap.at("captured_at")) << "  " << pad(snap.value("source", ""), 5) << "  "
+      << human_bytes(snap.value("total_bytes", std::int64_t{0})) << ", "
+      << snap.value("resource_count", std::int64_t{0}) << " resources ("
+      << snap.value("failed_count", std::int64_t{0}) << " missing)\n";
+  }
+  const json& resources = result.at("resources");
+  if (!resources.empty()) {
+    s << "Resources of the newest snapshot:\n";
+    for (const auto& r : resources) {
+      std::string outcome;
+      if (r.value("saved", false)) {
+        outcome = "saved  " + human_bytes(r.value("size", std::int64_t{0}));
+      } else if (r.at("error").is_object()) {
+        outcome = "MISSING " + r.at("error").value("message", "");
+      } else {
+        outcome = "MISSING";
+      }
+      s << "  " << pad(outcome, 40) << "  " << r.value("url", "") << "\n";
+    }
+  }
+  return s.str();
+}
+
+std::string format_tags(const json& tags) {
+  if (tags.empty()) return "No tags.\n";
+  std::ostringstream s;
+  s << pad("LINKS", 6) << "  TAG\n";
+  for (const auto& t : tags) {
+    const auto own = t.value("links", std::int64_t{0});
+    const auto below = t.value("links_below", std::int64_t{0});
+    s << pad(std::to_string(own), 6) << "  " << t.value("name", "");
+    if (below != own) s << "  (" << below << " including sub-tags)";
+    s << "\n";
+  }
+  return s.str();
+}
+
+}  // namespace linksnap::cli

@@ -1,0 +1,24 @@
+// Pure formatting for the CLI's human-readable output (the --json output is the command's
+// result as is). Widths count terminal columns: a CJK character takes two.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace linksnap::cli {
+
+// Terminal columns the UTF-8 text occupies.
+std::size_t display_width(std::string_view text);
+// Cuts text to at most `columns` columns, ending with "…" when cut.
+std::string fit_width(std::string_view text, std::size_t columns);
+// The search snippet (HTML with <mark>) as plain text; matches wrapped in open/close.
+std::string snippet_to_text(std::string_view html, std::string_view open, std::string_view close);
+
+std::string format_saved(const nlohmann::json& result);
+std::string format_links(const nlohmann::json& links, std::size_t width);
+std::string format_search(const nlohmann::json& results, bool color);
+std::string format_show(const nlohmann::json& result);
+std::string format_tags(const nlohmann::json& tags);
+
+}  // namespace linksnap::cli

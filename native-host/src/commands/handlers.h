@@ -1,0 +1,33 @@
+// One function per command; see command.h for the contract and docs/protocol.md for the
+// arguments and results of each.
+#pragma once
+
+#include "commands/command.h"
+
+namespace linksnap::commands {
+
+using nlohmann::json;
+
+// Host and protocol versions.
+Result<json> ping(Context& ctx, const json& args);
+// Saving pages: a captured DOM (save) or a URL the host fetches itself (add).
+Result<json> save(Context& ctx, const json& args);
+Result<json> add(Context& ctx, const json& args);
+// Reading links.
+Result<json> lookup(Context& ctx, const json& args);
+Result<json> list(Context& ctx, const json& args);
+Result<json> search(Context& ctx, const json& args);
+Result<json> show(Context& ctx, const json& args);
+Result<json> view(Context& ctx, const json& args);
+// Changing links.
+Result<json> update(Context& ctx, const json& args);
+Result<json> remove_link(Context& ctx, const json& args);
+// Tags.
+Result<json> tag(Context& ctx, const json& args);
+Result<json> untag(Context& ctx, const json& args);
+Result<json> tags(Context& ctx, const json& args);
+Result<json> tags_rename(Context& ctx, const json& args);
+Result<json> tags_merge(Context& ctx, const json& args);
+Result<json> tags_delete(Context& ctx, const json& args);
+
+}  // namespace linksnap::commands

@@ -1,0 +1,121 @@
+// Reading, viewing, editing and deleting links.
+#include "commands/args.h"
+#include "commands/handlers.h"
+#include "commands/json_views.h"
+
+namespace linksnap::commands {
+
+namespace {
+constexpr std::int64_t kMaxPage = 10'000;
+}
+
+Result<json> lookup(Context& ctx, const json& args) {
+  auto page_url = required_string(args, "url");
+  if (!page_url.ok()) return page_url.error();
+  auto link = ctx.store.find_link_by_url(*page_url);
+  if (!link.ok()) {
+    if (link.error().code == errc::kNotFound) return json{{"link", nullptr}};
+    return link.error();
+  }
+  return json{{"link", link_json(*link)}};
+}
+
+Result<json> list(Context& ctx, const json& args) {
+  auto tag_names = string_list(args, "tags");
+  if (!tag_names.ok()) return tag_names.error();
+  auto limit = optional_limit(args, "limit", 100, kMaxPage);
+  if (!limit.ok()) return limit.error();
+  auto offset = optional_limit(args, "offset", 0, INT64_MAX);
+  if (!offset.ok()) return offset.error();
+  auto links = ctx.store.list_links({*tag_names, *limit, *offset});
+  if (!links.ok()) return links.error();
+  json items = json::array();
+  for (const auto& l : *links) items.push_back(link_json(l));
+  return json{{"links", items}};
+}
+
+Result<json> search(Context& ctx, const json& args) {
+  auto query = optional_string(args, "query");
+  if (!query.ok()) return query.error();
+  auto tag_names = string_list(args, "tags");
+  if (!tag_names.ok()) return tag_names.error();
+  auto limit = optional_limit(args, "limit", 20, 1000);
+  if (!limit.ok()) return limit.error();
+  auto hits = ctx.store.search({query->value_or(""), *tag_names, *limit});
+  if (!hits.ok()) return hits.error();
+  json items = json::array();
+  for (const auto& h : *hits) items.push_back(hit_json(h));
+  return json{{"results", items}};
+}
+
+Result<json> show(Context& ctx, const json& args) {
+  auto id = required_id(args, "id");
+  if (!id.ok()) return id.error();
+  auto link = ctx.store.get_link(*id);
+  if (!link.ok()) return link.error();
+  auto snapshots = ctx.store.snapshots_of(*id);
+  if (!snapshots.ok()) return snapshots.error();
+  json snaps = json::array();
+  for (const auto& s : *snapshots) snaps.push_back(snapshot_json(s));
+  json result{{"link", link_json(*link)}, {"snapshots", snaps}, {"resources", json::array()}};
+  if (!snapshots->empty()) {
+    auto resources = ctx.store.resources_of(snapshots->front().id);
+    if (!resources.ok()) return resources.error();
+    for (const auto& r : *resources) result["resources"].push_back(resource_json(r));
+  }
+  return result;
+}
+
+Result<json> view(Context& ctx, const json& args) {
+  auto id = optional_id(args, "id");
+  if (!id.ok()) return id.error();
+  auto snapshot_id = optional_id(args, "snapshot");
+  if (!snapshot_id.ok()) return snapshot_id.error();
+  if (!*id && !*snapshot_id) {
+    return make_error(errc::kBadRequest, "missing field \"id\" (a link id) or \"snapshot\" (a snapshot id)");
+  }
+  store::SnapshotRecord snap;
+  if (*snapshot_id) {
+    auto s = ctx.store.get_snapshot(**snapshot_id);
+    if (!s.ok()) return s.error();
+    if (*id && s->link_id != **id) {
+      return make_error(errc::kNotFound, "snapshot " + std::to_string(**snapshot_id) +
+                                             " does not belong to link " + std::to_string(**id));
+    }
+    snap = std::move(*s);
+  } else {
+    auto all = ctx.store.snapshots_of(**id);
+    if (!all.ok()) return all.error();
+    if (all->empty()) {
+      auto link = ctx.store.get_link(**id);
+      if (!link.ok()) return link.error();
+      return make_error(errc::kNotFound, "link " + std::to_string(**id) + " has no snapshot");
+    }
+    snap = all->front();
+  }
+  auto html = ctx.store.blobs().get(snap.root_blob);
+  if (!html.ok()) return html.error();
+  return json{{"snapshot", snapshot_json(snap)}, {"html", std::move(*html)}};
+}
+
+Result<json> update(Context& ctx, const json& args) {
+  auto id = required_id(args, "id");
+  if (!id.ok()) return id.error();
+  auto title = optional_string(args, "title");
+  if (!title.ok()) return title.error();
+  auto note = optional_string(args, "note");
+  if (!note.ok()) return note.error();
+  if (!*title && !*note) return make_error(errc::kBadRequest, "nothing to update: give \"title\" or \"note\"");
+  auto link = ctx.store.update_link(*id, *title, *note);
+  if (!link.ok()) return link.error();
+  return json{{"link", link_json(*link)}};
+}
+
+Result<json> remove_link(Context& ctx, const json& args) {
+  auto id = required_id(args, "id");
+  if (!id.ok()) return id.error();
+  LINKSNAP_TRY(ctx.store.delete_link(*id));
+  return json{{"deleted", *id}};
+}
+
+}  // namespace linksnap::commands

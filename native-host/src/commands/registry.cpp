@@ -1,0 +1,37 @@
+#include <string>
+
+#include "commands/command.h"
+#include "commands/handlers.h"
+
+namespace linksnap::commands {
+
+const std::vector<CommandInfo>& all_commands() {
+  static const std::vector<CommandInfo> kCommands = {
+      {"ping", ping, false},
+      {"save", save, false},
+      {"add", add, false},
+      {"lookup", lookup, false},
+      {"list", list, false},
+      {"search", search, false},
+      {"show", show, false},
+      {"view", view, false},
+      {"update", update, true},
+      {"rm", remove_link, true},
+      {"tag", tag, true},
+      {"untag", untag, true},
+      {"tags", tags, false},
+      {"tags.rename", tags_rename, true},
+      {"tags.merge", tags_merge, true},
+      {"tags.delete", tags_delete, true},
+  };
+  return kCommands;
+}
+
+Result<nlohmann::json> run(Context& ctx, std::string_view name, const nlohmann::json& args) {
+  for (const auto& c : all_commands()) {
+    if (c.name == name) return c.handler(ctx, args);
+  }
+  return make_error(errc::kUnknownCommand, "unknown command \"" + std::string(name) + "\"");
+}
+
+}  // namespace linksnap::commands

@@ -1,0 +1,74 @@
+// save and add: the two ways a snapshot is made.
+#include "capture/page_snapshot.h"
+#include "commands/args.h"
+#include "commands/handlers.h"
+#include "commands/json_views.h"
+#include "store/schema.h"
+#include "util/url.h"
+
+namespace linksnap::commands {
+
+namespace {
+
+void report(Context& ctx, const char* stage, json detail = json::object()) {
+  if (!ctx.progress) return;
+  detail["stage"] = stage;
+  ctx.progress(detail);
+}
+
+Result<json> snapshot_and_store(Context& ctx, const capture::Page& page) {
+  report(ctx, "processing");
+  auto input = capture::build_snapshot(page, ctx.fetcher, ctx.fetch_limits);
+  if (!input.ok()) return input.error();
+  report(ctx, "storing");
+  auto saved = ctx.store.save_snapshot(*input);
+  if (!saved.ok()) return saved.error();
+  return json{{"link", link_json(saved->link)},
+              {"snapshot", snapshot_json(saved->snapshot)},
+              {"created", saved->created_link}};
+}
+
+}  // namespace
+
+Result<json> ping(Context& /*ctx*/, const json& /*args*/) {
+  return json{{"host_version", LINKSNAP_VERSION},
+              {"protocol_version", kProtocolVersion},
+              {"schema_version", store::kSchemaVersion}};
+}
+
+Result<json> save(Context& ctx, const json& args) {
+  auto page_url = required_string(args, "url");
+  if (!page_url.ok()) return page_url.error();
+  auto html = required_string(args, "html");
+  if (!html.ok()) return html.error();
+  auto title = optional_string(args, "title");
+  if (!title.ok()) return title.error();
+  auto tag_names = string_list(args, "tags");
+  if (!tag_names.ok()) return tag_names.error();
+  // Validate the URL before any work: a capture of chrome://settings has nothing to keep.
+  auto normalized = url::normalize(*page_url);
+  if (!normalized.ok()) return normalized.error();
+
+  capture::Page page;
+  page.url = *page_url;
+  page.html = std::move(*html);
+  page.title = title->value_or("");
+  page.source = "dom";
+  page.tags = std::move(*tag_names);
+  return snapshot_and_store(ctx, page);
+}
+
+Result<json> add(Context& ctx, const json& args) {
+  auto page_url = required_string(args, "url");
+  if (!page_url.ok()) return page_url.error();
+  auto tag_names = string_list(args, "tags");
+  if (!tag_names.ok()) return tag_names.error();
+  LINKSNAP_TRY(capture::check_fetchable(*page_url));
+  report(ctx, "fetching", json{{"url", *page_url}});
+  auto page = capture::fetch_page(*page_url, ctx.fetcher, ctx.fetch_limits);
+  if (!page.ok()) return page.error();
+  page->tags = std::move(*tag_names);
+  return snapshot_and_store(ctx, *page);
+}
+
+}  // namespace linksnap::commands

@@ -1,0 +1,534 @@
+#include "net/curl_fetcher.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace linksnap::net {
+
+#ifdef LINKSNAP_VERSION
+#define LINKSNAP_UA_VERSION LINKSNAP_VERSION
+#else
+#define LINKSNAP_UA_VERSION "0"
+#endif
+
+const char* const kDefaultUserAgent =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36 LinkSnap/" LINKSNAP_UA_VERSION;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// libcurl must be initialised once, before any other call, and never concurrently with one.
+CURLcode global_init() {
+  static std::once_flag once;
+  static CURLcode result = CURLE_FAILED_INIT;
+  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return result;
+}
+
+// GNU strerror_r returns the text, POSIX strerror_r fills the buffer; accept either.
+[[maybe_unused]] const char* strerror_pick(int rc, const char* buf) {
+  return rc == 0 ? buf : "unknown error";
+}
+[[maybe_unused]] const char* strerror_pick(const char* text, const char*) { return text; }
+
+std::string errno_text(long err) {
+  char buf[256] = {};
+  return strerror_pick(strerror_r(static_cast<int>(err), buf, sizeof buf), buf);
+}
+
+struct UrlParts {
+  std::string scheme;
+  std::string host;
+  std::string port;
+};
+
+// Parses with libcurl's own URL parser so our notion of host:port matches the one libcurl uses
+// for its per-host connection limit.
+std::optional<UrlParts> parse_url(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
+  auto get = [&](CURLUPart part, unsigned flags) -> std::optional<std::string> {
+    char* text = nullptr;
+    if (curl_url_get(u.get(), part, &text, flags) != CURLUE_OK || text == nullptr) {
+      return std::nullopt;
+    }
+    std::string out(text);
+    curl_free(text);
+    return out;
+  };
+  auto scheme = get(CURLUPART_SCHEME, 0);
+  auto host = get(CURLUPART_HOST, 0);
+  auto port = get(CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  if (!scheme || !host || !port) return std::nullopt;
+  return UrlParts{std::move(*scheme), std::move(*host), std::move(*port)};
+}
+
+milliseconds clamp_duration(milliseconds d) {
+  // Keeps time_point arithmetic and curl's `long` milliseconds far from overflow.
+  constexpr milliseconds kMax = std::chrono::hours(24 * 365);
+  return std::clamp(d, milliseconds(0), kMax);
+}
+
+class CurlSession;
+
+// One request from the moment it leaves the queue until its result is produced.
+struct Transfer {
+  enum class Abort { kNone, kTooLarge, kSessionBudget, kNoMemory };
+
+  FetchRequest request;
+  std::string host_key;
+  CurlSession* session = nullptr;
+  CURL* easy = nullptr;
+  std::string body;
+  Clock::time_point started;
+  Abort abort = Abort::kNone;
+  char errbuf[CURL_ERROR_SIZE] = {};
+};
+
+size_t on_write(char* data, size_t size, size_t count, void* userdata);
+
+class CurlSession final : public FetchSession {
+ public:
+  explicit CurlSession(const FetchLimits& limits) : limits_(limits) {
+    limits_.max_concurrent = std::max(1, limits_.max_concurrent);
+    limits_.max_concurrent_per_host = std::max(1, limits_.max_concurrent_per_host);
+    limits_.max_redirects = std::max(0L, limits_.max_redirects);
+    limits_.connect_timeout = clamp_duration(limits_.connect_timeout);
+    limits_.timeout_per_request = clamp_duration(limits_.timeout_per_request);
+    limits_.timeout_per_session = clamp_duration(limits_.timeout_per_session);
+    if (limits_.user_agent.empty()) limits_.user_agent = kDefaultUserAgent;
+    deadline_ = Clock::now() + limits_.timeout_per_session;
+
+    if (const CURLcode rc = global_init(); rc != CURLE_OK) {
+      init_error_ = std::string("could not initialise libcurl: ") + curl_easy_strerror(rc);
+      return;
+    }
+    multi_ = curl_multi_init();
+    share_ = curl_share_init();
+    if (multi_ == nullptr || share_ == nullptr) {
+      init_error_ = "could not initialise libcurl: out of memory";
+      return;
+    }
+    // Connection limits are a second fence behind our own queue: they also cover the hosts a
+    // redirect leads to, which the queue cannot know in advance.
+    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                      static_cast<long>(limits_.max_concurrent));
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
+                      static_cast<long>(limits_.max_concurrent_per_host));
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(limits_.max_concurrent));
+    curl_multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+    // The multi handle already shares connections and DNS; the share adds TLS session reuse
+    // (cheaper new connections to the same host) and one in-memory cookie jar per snapshot, so
+    // an asset behind a cookie the page set still loads. No lock callbacks: one thread only.
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+  }
+
+  ~CurlSession() override {
+    for (auto& [easy, transfer] : running_) {
+      curl_multi_remove_handle(multi_, easy);
+      curl_easy_cleanup(easy);
+    }
+    running_.clear();
+    if (multi_ != nullptr) curl_multi_cleanup(multi_);
+    if (share_ != nullptr) curl_share_cleanup(share_);  // after every easy handle using it
+  }
+
+  CurlSession(const CurlSession&) = delete;
+  CurlSession& operator=(const CurlSession&) = delete;
+
+  void add(FetchRequest request) override {
+    try {
+      if (!init_error_.empty()) {
+        done_.push_back(failed_result(request, errc::kInternal, init_error_));
+        return;
+      }
+      if (Status s = check_fetchable_url(request.url); !s.ok()) {
+        done_.push_back(failed_result(request, s.error().code, s.error().message));
+        return;
+      }
+      std::optional<UrlParts> parts = parse_url(request.url);
+      if (!parts) {
+        done_.push_back(
+            failed_result(request, errc::kInvalidUrl, "not a valid URL: " + request.url));
+        return;
+      }
+      std::string key = parts->host + ":" + parts->port;
+      pending_.push_back(Pending{std::move(request), std::move(key)});
+    } catch (const std::exception& e) {
+      record_internal_failure(request, e);
+    }
+  }
+
+  std::optional<FetchResult> next() override {
+    try {
+      for (;;) {
+        if (!done_.empty()) {
+          FetchResult r = std::move(done_.front());
+          done_.pop_front();
+          return r;
+        }
+        if (pending_.empty() && running_.empty()) return std::nullopt;
+        if (Clock::now() >= deadline_) {
+          fail_everything(errc::kTimeout, [this](const FetchRequest& r) {
+            return session_timeout_message(limits_.timeout_per_session, r.url);
+          });
+          continue;
+        }
+        start_ready();
+        if (running_.empty()) continue;  // everything queued failed to start
+
+        int still_running = 0;
+        if (const CURLMcode mc = curl_multi_perform(multi_, &still_running); mc != CURLM_OK) {
+          const std::string why = curl_multi_strerror(mc);
+          fail_everything(errc::kInternal,
+                          [&](const FetchRequest&) { return "libcurl failed: " + why; });
+          continue;
+        }
+        collect_finished();
+        if (!done_.empty()) continue;
+
+        // Wake for socket activity, libcurl's own timers (curl_multi_poll takes the shorter)
+        // or our session deadline.
+        const auto left = std::chrono::ceil<milliseconds>(deadline_ - Clock::now());
+        const int wait_ms = static_cast<int>(std::clamp<milliseconds::rep>(left.count(), 0, 1000));
+        curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
+      }
+    } catch (const std::exception& e) {
+      // Out of memory, most likely: end every transfer rather than leave the caller waiting.
+      try {
+        const std::string why = std::string("internal error while fetching: ") + e.what();
+        fail_everything(errc::kInternal, [&](const FetchRequest&) { return why; });
+        if (!done_.empty()) {
+          FetchResult r = std::move(done_.front());
+          done_.pop_front();
+          return r;
+        }
+      } catch (...) {
+      }
+      return std::nullopt;
+    }
+  }
+
+  // Called from the write callback with decoded body bytes; false aborts the transfer.
+  bool accept_bytes(Transfer& t, const char* data, std::size_t n) noexcept {
+    if (n > limits_.max_bytes_per_response - std::min(t.body.size(), limits_.max_bytes_per_response)) {
+      t.abort = Transfer::Abort::kTooLarge;
+      return false;
+    }
+    if (n > limits_.max_bytes_per_session - std::min(session_bytes_, limits_.max_bytes_per_session)) {
+      t.abort = Transfer::Abort::kSessionBudget;
+      budget_spent_ = true;
+      return false;
+    }
+    try {
+      t.body.append(data, n);
+    } catch (...) {
+      t.abort = Transfer::Abort::kNoMemory;
+      return false;
+    }
+    session_bytes_ += n;
+    return true;
+  }
+
+ private:
+  struct Pending {
+    FetchRequest request;
+    std::string host_key;  // "host:port", as libcurl counts hosts
+  };
+
+  void record_internal_failure(const FetchRequest& request, const std::exception& e) noexcept {
+    try {
+      done_.push_back(failed_result(request, errc::kInternal,
+                                    std::string("internal error while fetching: ") + e.what()));
+    } catch (...) {
+    }
+  }
+
+  // Moves queued requests into libcurl while the overall and per-host caps allow. A host at its
+  // cap does not hold back requests to other hosts behind it.
+  void start_ready() {
+    const auto max_total = static_cast<std::size_t>(limits_.max_concurrent);
+    for (auto it = pending_.begin(); it != pending_.end() && running_.size() < max_total;) {
+      if (budget_spent_) {
+        done_.push_back(failed_result(it->request, errc::kTooLarge,
+                                      session_budget_message(limits_.max_bytes_per_session)));
+        it = pending_.erase(it);
+        continue;
+      }
+      if (per_host_[it->host_key] >= limits_.max_concurrent_per_host) {
+        ++it;
+        continue;
+      }
+      Pending p = std::move(*it);
+      it = pending_.erase(it);
+      start_transfer(std::move(p));
+    }
+  }
+
+  void start_transfer(Pending p) {
+    auto t = std::make_unique<Transfer>();
+    t->request = std::move(p.request);
+    t->host_key = std::move(p.host_key);
+    t->session = this;
+    t->easy = curl_easy_init();
+    if (t->easy == nullptr) {
+      done_.push_back(failed_result(t->request, errc::kInternal,
+                                    "could not create a libcurl handle (out of memory)"));
+      return;
+    }
+    CURL* e = t->easy;
+    CURLcode rc = CURLE_OK;
+    auto set = [&](CURLoption option, auto value) {
+      if (rc == CURLE_OK) rc = curl_easy_setopt(e, option, value);
+    };
+    set(CURLOPT_URL, t->request.url.c_str());
+    set(CURLOPT_PRIVATE, static_cast<void*>(t.get()));
+    set(CURLOPT_ERRORBUFFER, t->errbuf);
+    set(CURLOPT_WRITEFUNCTION, &on_write);
+    set(CURLOPT_WRITEDATA, static_cast<void*>(t.get()));
+    set(CURLOPT_NOSIGNAL, 1L);  // no SIGALRM-based DNS timeouts: we run in threads
+    // Only http(s), on the first hop and on every redirect hop (file://, gopher://, ... refused).
+    set(CURLOPT_PROTOCOLS_STR, "http,https");
+    set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    set(CURLOPT_FOLLOWLOCATION, 1L);
+    set(CURLOPT_MAXREDIRS, limits_.max_redirects);
+    set(CURLOPT_TIMEOUT_MS, static_cast<long>(limits_.timeout_per_request.count()));
+    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits_.connect_timeout.count()));
+    set(CURLOPT_ACCEPT_ENCODING, "");  // every coding this libcurl can decode
+    set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    if (t->request.url.size() >= 6 && (t->request.url[4] == 's' || t->request.url[4] == 'S')) {
+      // Wait for a TLS connection in progress to say whether it multiplexes (HTTP/2) rather
+      // than open a parallel one. Not for plain http: it never multiplexes, so waiting would
+      // only serialise the first round of requests.
+      set(CURLOPT_PIPEWAIT, 1L);
+    }
+    set(CURLOPT_USERAGENT, limits_.user_agent.c_str());
+    if (!t->request.referer.empty()) set(CURLOPT_REFERER, t->request.referer.c_str());
+    // Early exit when Content-Length already says it is too big. Content-Length counts encoded
+    // bytes, which can exceed the decoded size by deflate's few bytes per 64 KiB, hence the
+    // slack; the exact limit is applied to decoded bytes in the write callback.
+    const std::size_t limit = limits_.max_bytes_per_response;
+    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limit + limit / 1024 + 1024));
+    set(CURLOPT_SHARE, share_);
+    set(CURLOPT_COOKIEFILE, "");  // in-memory cookie engine, shared through share_
+    if (rc != CURLE_OK) {
+      done_.push_back(failed_result(
+          t->request, errc::kInternal,
+          std::string("could not configure libcurl: ") + curl_easy_strerror(rc)));
+      curl_easy_cleanup(e);
+      return;
+    }
+    t->started = Clock::now();
+    if (const CURLMcode mc = curl_multi_add_handle(multi_, e); mc != CURLM_OK) {
+      done_.push_back(failed_result(t->request, errc::kInternal,
+                                    std::string("libcurl failed: ") + curl_multi_strerror(mc)));
+      curl_easy_cleanup(e);
+      return;
+    }
+    ++per_host_[t->host_key];
+    running_.emplace(e, std::move(t));
+  }
+
+  void collect_finished() {
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      const CURLcode code = msg->data.result;  // msg is invalid once the handle is removed
+      auto it = running_.find(easy);
+      if (it == running_.end()) continue;
+      std::unique_ptr<Transfer> t = std::move(it->second);
+      running_.erase(it);
+      done_.push_back(finish(*t, code));
+      release(*t);
+    }
+  }
+
+  void release(Transfer& t) {
+    curl_multi_remove_handle(multi_, t.easy);
+    curl_easy_cleanup(t.easy);
+    t.easy = nullptr;
+    if (auto it = per_host_.find(t.host_key); it != per_host_.end() && --it->second <= 0) {
+      per_host_.erase(it);
+    }
+  }
+
+  FetchResult finish(Transfer& t, CURLcode code) {
+    FetchResult r;
+    r.tag = t.request.tag;
+    r.url = t.request.url;
+    r.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - t.started);
+    long status = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    r.http_status = status;
+    char* effective = nullptr;
+    curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
+    r.final_url = effective != nullptr ? effective : t.request.url;
+    char* content_type = nullptr;
+    curl_easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &content_type);
+    if (content_type != nullptr) r.content_type = content_type;
+    if (code == CURLE_OK) {
+      r.body = std::move(t.body);
+      return r;
+    }
+    auto [error_code, message] = describe_failure(t, code, r);
+    r.error_code = std::move(error_code);
+    r.error_message = std::move(message);
+    return r;
+  }
+
+  // Turns a libcurl failure into one of our codes and a sentence naming what to check.
+  std::pair<std::string, std::string> describe_failure(const Transfer& t, CURLcode code,
+                                                       const FetchResult& r) const {
+    const std::string& where = r.final_url;  // the hop that failed
+    const std::optional<UrlParts> parts = parse_url(where);
+    const std::string host = parts ? parts->host : where;
+    const std::string port = parts ? parts->port : "?";
+    const std::string detail = t.errbuf[0] != '\0' ? t.errbuf : curl_easy_strerror(code);
+
+    switch (code) {
+      case CURLE_UNSUPPORTED_PROTOCOL: {
+        // The first URL was checked in add(), so this is a redirect to a refused scheme.
+        if (where != t.request.url) return {errc::kUnsupportedScheme, redirect_refused_message(where)};
+        const Status s = check_fetchable_url(where);
+        return {errc::kUnsupportedScheme,
+                s.ok() ? "only http and https URLs can be fetched: " + detail : s.error().message};
+      }
+      case CURLE_TOO_MANY_REDIRECTS:
+        return {errc::kTooManyRedirects,
+                too_many_redirects_message(limits_.max_redirects, t.request.url)};
+      case CURLE_URL_MALFORMAT:
+        if (where != t.request.url) {
+          return {errc::kInvalidUrl, "refused a redirect to an invalid URL from " + where};
+        }
+        return {errc::kInvalidUrl, "not a valid URL: " + where + " (" + detail + ")"};
+      case CURLE_COULDNT_RESOLVE_HOST:
+        return {errc::kFetchFailed, "could not resolve host " + host};
+      case CURLE_COULDNT_RESOLVE_PROXY:
+        return {errc::kFetchFailed, "could not resolve the proxy host: " + detail};
+      case CURLE_COULDNT_CONNECT: {
+        long os_errno = 0;
+        curl_easy_getinfo(t.easy, CURLINFO_OS_ERRNO, &os_errno);
+        const std::string why = os_errno != 0 ? errno_text(os_errno) : detail;
+        return {errc::kFetchFailed, "could not connect to " + host + " port " + port + ": " + why};
+      }
+      case CURLE_OPERATION_TIMEDOUT: {
+        // Our clock starts before libcurl's, so if the request timer had fired we would have
+        // measured at least its length; anything shorter was the connect timer.
+        const auto request_limit = limits_.timeout_per_request;
+        if (request_limit.count() == 0 ||
+            (limits_.connect_timeout < request_limit && r.elapsed < request_limit)) {
+          return {errc::kTimeout, "could not connect to " + host + " port " + port + " within " +
+                                      describe_duration(limits_.connect_timeout)};
+        }
+        return {errc::kTimeout, request_timeout_message(request_limit, where)};
+      }
+      case CURLE_WRITE_ERROR:
+        switch (t.abort) {
+          case Transfer::Abort::kTooLarge:
+            return {errc::kTooLarge, response_too_large_message(limits_.max_bytes_per_response)};
+          case Transfer::Abort::kSessionBudget:
+            return {errc::kTooLarge, session_budget_message(limits_.max_bytes_per_session)};
+          case Transfer::Abort::kNoMemory:
+            return {errc::kInternal, "out of memory while receiving " + where};
+          case Transfer::Abort::kNone:
+            break;
+        }
+        return {errc::kFetchFailed, "could not store the response from " + where + ": " + detail};
+      case CURLE_FILESIZE_EXCEEDED:
+        return {errc::kTooLarge, response_too_large_message(limits_.max_bytes_per_response)};
+      case CURLE_PEER_FAILED_VERIFICATION:
+        return {errc::kFetchFailed,
+                "the TLS certificate of " + host + " could not be verified: " + detail};
+      case CURLE_SSL_CONNECT_ERROR:
+        return {errc::kFetchFailed, "TLS handshake with " + host + " failed: " + detail};
+      case CURLE_GOT_NOTHING:
+        return {errc::kFetchFailed,
+                host + " closed the connection without answering (fetching " + where + ")"};
+      case CURLE_SEND_ERROR:
+      case CURLE_RECV_ERROR:
+      case CURLE_PARTIAL_FILE:
+      case CURLE_HTTP2:
+      case CURLE_HTTP2_STREAM:
+        return {errc::kFetchFailed,
+                "the connection to " + host + " broke while fetching " + where + ": " + detail};
+      case CURLE_BAD_CONTENT_ENCODING:
+        return {errc::kFetchFailed,
+                "could not decode the compressed response from " + where + ": " + detail};
+      case CURLE_WEIRD_SERVER_REPLY:
+        return {errc::kFetchFailed,
+                host + " sent a response that is not valid HTTP (fetching " + where + "): " + detail};
+      case CURLE_OUT_OF_MEMORY:
+        return {errc::kInternal, "out of memory while fetching " + where};
+      default:
+        return {errc::kFetchFailed, "fetching " + where + " failed: " + detail};
+    }
+  }
+
+  // Ends every queued and running request with `code` (the session deadline, a libcurl failure).
+  template <class MessageFn>
+  void fail_everything(const char* code, MessageFn message) {
+    const auto now = Clock::now();
+    for (auto& [easy, t] : running_) {
+      FetchResult r = failed_result(t->request, code, message(t->request));
+      r.elapsed = std::chrono::duration_cast<milliseconds>(now - t->started);
+      done_.push_back(std::move(r));
+      curl_multi_remove_handle(multi_, easy);
+      curl_easy_cleanup(easy);
+    }
+    running_.clear();
+    per_host_.clear();
+    for (Pending& p : pending_) done_.push_back(failed_result(p.request, code, message(p.request)));
+    pending_.clear();
+  }
+
+  FetchLimits limits_;
+  Clock::time_point deadline_;
+  CURLM* multi_ = nullptr;
+  CURLSH* share_ = nullptr;
+  std::string init_error_;  // non-empty: libcurl unusable, every request fails with it
+
+  std::deque<Pending> pending_;
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> running_;
+  std::unordered_map<std::string, int> per_host_;  // running transfers per "host:port"
+  std::deque<FetchResult> done_;                   // finished, in completion order
+  std::size_t session_bytes_ = 0;
+  bool budget_spent_ = false;
+};
+
+size_t on_write(char* data, size_t size, size_t count, void* userdata) {
+  auto* t = static_cast<Transfer*>(userdata);
+  const std::size_t n = size * count;  // size is always 1
+  // Returning anything but n makes libcurl abort with CURLE_WRITE_ERROR; the reason is kept
+  // in t->abort.
+  return t->session->accept_bytes(*t, data, n) ? n : 0;
+}
+
+}  // namespace
+
+CurlFetcher::CurlFetcher() { global_init(); }
+
+std::unique_ptr<FetchSession> CurlFetcher::start(const FetchLimits& limits) {
+  try {
+    return std::make_unique<CurlSession>(limits);
+  } catch (const std::exception&) {
+    return nullptr;  // out of memory; fetch_one reports it as errc::kInternal
+  }
+}
+
+}  // namespace linksnap::net

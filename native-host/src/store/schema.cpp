@@ -1,0 +1,112 @@
+#include "store/schema.h"
+
+#include <string>
+
+namespace linksnap::store {
+
+namespace {
+
+// Index = target version - 1.
+constexpr const char* kMigrations[] = {
+    // 1: links, snapshots over time, their resources, content-addressed blobs, tags, search.
+    R"sql(
+CREATE TABLE links (
+  id             INTEGER PRIMARY KEY,
+  url            TEXT NOT NULL,              -- as last given (the original URL)
+  normalized_url TEXT NOT NULL UNIQUE,       -- identity: one link per page
+  title          TEXT NOT NULL DEFAULT '',
+  title_locked   INTEGER NOT NULL DEFAULT 0, -- set when a person edits the title
+  note           TEXT NOT NULL DEFAULT '',
+  created_at     TEXT NOT NULL,              -- UTC, ISO 8601 with Z
+  updated_at     TEXT NOT NULL
+);
+CREATE TABLE blobs (
+  hash        TEXT PRIMARY KEY,              -- SHA-256 hex of the content; also the file name
+  size        INTEGER NOT NULL,
+  created_at  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE snapshots (
+  id             INTEGER PRIMARY KEY,
+  link_id        INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+  captured_at    TEXT NOT NULL,
+  source         TEXT NOT NULL CHECK (source IN ('dom', 'fetch')),
+  url            TEXT NOT NULL,              -- the page's URL at capture (after redirects)
+  title          TEXT NOT NULL DEFAULT '',
+  root_blob      TEXT NOT NULL REFERENCES blobs(hash),
+  html_bytes     INTEGER NOT NULL,
+  total_bytes    INTEGER NOT NULL,
+  resource_count INTEGER NOT NULL DEFAULT 0,
+  failed_count   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX snapshots_by_link ON snapshots(link_id, captured_at);
+CREATE INDEX snapshots_by_blob ON snapshots(root_blob);
+CREATE TABLE resources (
+  id            INTEGER PRIMARY KEY,
+  snapshot_id   INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  url           TEXT NOT NULL,
+  final_url     TEXT,
+  blob          TEXT REFERENCES blobs(hash),  -- NULL when the fetch failed
+  mime          TEXT NOT NULL DEFAULT '',
+  http_status   INTEGER,
+  size          INTEGER NOT NULL DEFAULT 0,
+  error_code    TEXT,
+  error_message TEXT,
+  UNIQUE (snapshot_id, url)
+);
+CREATE INDEX resources_by_blob ON resources(blob);
+CREATE TABLE tags (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  fold       TEXT NOT NULL UNIQUE,            -- case-folded name: the identity
+  created_at TEXT NOT NULL
+);
+CREATE TABLE link_tags (
+  link_id  INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+  tag_id   INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  added_at TEXT NOT NULL,
+  PRIMARY KEY (link_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX link_tags_by_tag ON link_tags(tag_id, link_id);
+-- rowid = links.id. body is the newest snapshot's visible text.
+CREATE VIRTUAL TABLE search_index USING fts5(title, url, body, tags, tokenize = 'linksnap_cjk');
+)sql",
+};
+
+constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
+
+Result<int> user_version(Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  if (!stmt.ok()) return stmt.error();
+  auto row = stmt->step();
+  if (!row.ok()) return row.error();
+  return static_cast<int>(stmt->int64(0));
+}
+
+}  // namespace
+
+Status migrate(Database& db) {
+  auto current = user_version(db);
+  if (!current.ok()) return current.error();
+  if (*current > kSchemaVersion) {
+    return make_error(errc::kDatabase,
+                      "this store was written by a newer LinkSnap (schema " + std::to_string(*current) +
+                          ", this build knows " + std::to_string(kSchemaVersion) +
+                          "); upgrade linksnap");
+  }
+  while (*current < kSchemaVersion) {
+    auto tx = Transaction::begin(db);
+    if (!tx.ok()) return tx.error();
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    auto now = user_version(db);
+    if (!now.ok()) return now.error();
+    if (*now >= kSchemaVersion) return tx->commit();
+    LINKSNAP_TRY(db.exec(kMigrations[*now]));
+    LINKSNAP_TRY(db.exec("PRAGMA user_version = " + std::to_string(*now + 1)));
+    LINKSNAP_TRY(tx->commit());
+    *current = *now + 1;
+  }
+  return ok_status();
+}
+
+}  // namespace linksnap::store

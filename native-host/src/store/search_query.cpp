@@ -1,0 +1,190 @@
+#include "store/search_query.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "store/cjk_tokenizer.h"
+
+namespace linksnap::store {
+
+namespace {
+
+struct Term {
+  std::string text;
+  std::string column;  // "" = all columns
+  bool phrase = false;
+  bool negated = false;
+};
+
+bool is_space_at(std::string_view s, std::size_t i, std::size_t& len) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+    len = 1;
+    return true;
+  }
+  if (s.substr(i, 3) == "\xE3\x80\x80") {  // U+3000 ideographic space, typed by CJK IMEs
+    len = 3;
+    return true;
+  }
+  return false;
+}
+
+// A word is searchable if it has a letter, digit or CJK character: any byte >= 0x80 counts
+// (non-ASCII letters), as does ASCII alnum. Pure punctuation would be an empty FTS5 phrase.
+bool has_searchable_char(std::string_view s) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return true;
+  }
+  return false;
+}
+
+bool ends_with_cjk(std::string_view s) {
+  bool last_cjk = false;
+  split_cjk_runs(s, [&](bool cjk, std::size_t, std::size_t end) {
+    if (end == s.size()) last_cjk = cjk;
+  });
+  return last_cjk;
+}
+
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    out.push_back(c);
+    if (c == '"') out.push_back('"');
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string fts_column(std::string_view field) {
+  if (field == "title") return "title";
+  if (field == "url") return "url";
+  if (field == "text") return "body";
+  if (field == "tags" || field == "tag") return "tags";
+  return "";
+}
+
+std::vector<Term> lex(std::string_view q, std::vector<std::size_t>& or_before) {
+  std::vector<Term> terms;
+  std::size_t i = 0;
+  bool pending_or = false;
+  while (i < q.size()) {
+    std::size_t sp = 0;
+    if (is_space_at(q, i, sp)) {
+      i += sp;
+      continue;
+    }
+    Term t;
+    if (q[i] == '-' && i + 1 < q.size()) {
+      std::size_t sp2 = 0;
+      if (!is_space_at(q, i + 1, sp2)) {
+        t.negated = true;
+        ++i;
+      }
+    }
+    // field:word or field:"phrase"
+    const std::size_t colon = q.find(':', i);
+    if (colon != std::string_view::npos && colon > i && colon - i <= 5) {
+      const std::string col = fts_column(q.substr(i, colon - i));
+      if (!col.empty()) {
+        t.column = col;
+        i = colon + 1;
+      }
+    }
+    if (i < q.size() && q[i] == '"') {
+      t.phrase = true;
+      const std::size_t close = q.find('"', i + 1);
+      const std::size_t end = close == std::string_view::npos ? q.size() : close;
+      t.text = std::string(q.substr(i + 1, end - i - 1));
+      i = close == std::string_view::npos ? q.size() : close + 1;
+    } else {
+      const std::size_t start = i;
+      while (i < q.size() && !is_space_at(q, i, sp)) ++i;
+      t.text = std::string(q.substr(start, i - start));
+      if (t.text == "OR" && !t.negated && t.column.empty()) {
+        pending_or = true;
+        continue;
+      }
+    }
+    if (!has_searchable_char(t.text)) continue;
+    if (pending_or && !terms.empty() && !t.negated) or_before.push_back(terms.size());
+    pending_or = false;
+    terms.push_back(std::move(t));
+  }
+  return terms;
+}
+
+std::string render(const Term& t) {
+  std::string out;
+  if (!t.column.empty()) out += t.column + " : ";
+  out += quote(t.text);
+  if (!t.phrase && !ends_with_cjk(t.text)) out += "*";
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> build_match_expression(std::string_view query) {
+  std::vector<std::size_t> or_before;
+  const std::vector<Term> terms = lex(query, or_before);
+  // Group positive terms: a term listed in or_before joins the previous positive group.
+  std::vector<std::vector<std::string>> groups;
+  std::vector<std::string> negatives;
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    if (terms[k].negated) {
+      negatives.push_back(render(terms[k]));
+      continue;
+    }
+    const bool joins = !groups.empty() &&
+                       std::find(or_before.begin(), or_before.end(), k) != or_before.end();
+    if (joins) {
+      groups.back().push_back(render(terms[k]));
+    } else {
+      groups.push_back({render(terms[k])});
+    }
+  }
+  if (groups.empty()) {
+    if (!negatives.empty()) {
+      return make_error(errc::kBadRequest,
+                        "a search needs at least one word that is not excluded with '-'");
+    }
+    return std::string();
+  }
+  std::string expr;
+  for (const auto& g : groups) {
+    if (!expr.empty()) expr += " AND ";
+    if (g.size() == 1) {
+      expr += g.front();
+      continue;
+    }
+    expr += "(";
+    for (std::size_t k = 0; k < g.size(); ++k) expr += (k ? " OR " : "") + g[k];
+    expr += ")";
+  }
+  if (!negatives.empty()) {
+    expr = "(" + expr + ")";
+    for (const auto& n : negatives) expr += " NOT " + n;
+  }
+  return expr;
+}
+
+std::string snippet_to_html(std::string_view marked) {
+  std::string out;
+  out.reserve(marked.size() + 32);
+  for (char c : marked) {
+    switch (c) {
+      case '\x02': out += "<mark>"; break;
+      case '\x03': out += "</mark>"; break;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace linksnap::store

@@ -1,0 +1,768 @@
+#include "store/store.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <boost/filesystem/operations.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "store/cjk_tokenizer.h"
+#include "store/schema.h"
+#include "store/search_query.h"
+#include "store/tag_name.h"
+#include "util/data_dir.h"
+#include "util/url.h"
+
+namespace fs = boost::filesystem;
+
+namespace linksnap::store {
+
+namespace {
+
+constexpr const char* kLinkColumns =
+    "l.id, l.url, l.normalized_url, l.title, l.note, l.created_at, l.updated_at, "
+    "(SELECT json_group_array(name) FROM (SELECT t.name FROM link_tags lt JOIN tags t ON "
+    "t.id = lt.tag_id WHERE lt.link_id = l.id ORDER BY t.fold)), "
+    "(SELECT count(*) FROM snapshots s WHERE s.link_id = l.id), "
+    "(SELECT coalesce(max(captured_at), '') FROM snapshots s WHERE s.link_id = l.id)";
+constexpr int kLinkColumnCount = 10;
+
+LinkRecord read_link(const Statement& st, int first = 0) {
+  LinkRecord r;
+  r.id = st.int64(first + 0);
+  r.url = st.text(first + 1);
+  r.normalized_url = st.text(first + 2);
+  r.title = st.text(first + 3);
+  r.note = st.text(first + 4);
+  r.created_at = st.text(first + 5);
+  r.updated_at = st.text(first + 6);
+  const auto tags = nlohmann::json::parse(st.text(first + 7), nullptr, false);
+  if (tags.is_array()) {
+    for (const auto& t : tags) {
+      if (t.is_string()) r.tags.push_back(t.get<std::string>());
+    }
+  }
+  r.snapshot_count = st.int64(first + 8);
+  r.last_captured_at = st.text(first + 9);
+  return r;
+}
+
+constexpr const char* kSnapshotColumns =
+    "id, link_id, captured_at, source, url, title, root_blob, html_bytes, total_bytes, "
+    "resource_count, failed_count";
+
+SnapshotRecord read_snapshot(const Statement& st) {
+  SnapshotRecord s;
+  s.id = st.int64(0);
+  s.link_id = st.int64(1);
+  s.captured_at = st.text(2);
+  s.source = st.text(3);
+  s.url = st.text(4);
+  s.title = st.text(5);
+  s.root_blob = st.text(6);
+  s.html_bytes = st.int64(7);
+  s.total_bytes = st.int64(8);
+  s.resource_count = st.int64(9);
+  s.failed_count = st.int64(10);
+  return s;
+}
+
+// SQL matching a folded tag or any tag below it, with ?N the folded name. '/' sorts right
+// before '0', so the range [name/, name0) is exactly the subtree and uses the unique index.
+std::string tag_subtree_condition(int param) {
+  const std::string p = "?" + std::to_string(param);
+  return "(t.fold = " + p + " OR (t.fold >= " + p + " || '/' AND t.fold < " + p + " || '0'))";
+}
+
+// Builds "AND l.id IN (...)" clauses, one per tag filter, binding folded names from `first`.
+Result<std::string> tag_filter_sql(const std::vector<std::string>& tags, int first,
+                                   std::vector<std::string>& args) {
+  std::string sql;
+  int param = first;
+  for (const auto& raw : tags) {
+    auto name = normalize_tag_name(raw);
+    if (!name.ok()) return name.error();
+    args.push_back(fold_tag_name(*name));
+    sql += " AND l.id IN (SELECT lt.link_id FROM link_tags lt JOIN tags t ON t.id = lt.tag_id "
+           "WHERE " + tag_subtree_condition(param++) + ")";
+  }
+  return sql;
+}
+
+std::string join_tags_for_index(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& t : tags) {
+    if (!out.empty()) out += ' ';
+    out += t;
+  }
+  return out;
+}
+
+Error not_found_link(std::int64_t id) {
+  return make_error(errc::kNotFound, "no link with id " + std::to_string(id));
+}
+
+Error not_found_tag(std::string_view name) {
+  return make_error(errc::kNotFound, "no tag named \"" + std::string(name) + "\"");
+}
+
+}  // namespace
+
+Store::Store(fs::path data_dir, Database db, const Clock& clock)
+    : data_dir_(std::move(data_dir)), db_(std::move(db)), blobs_(data_dir_), clock_(&clock) {}
+
+Result<Store> Store::open(const fs::path& data_dir, const Clock& clock) {
+  LINKSNAP_TRY(ensure_private_dir(data_dir));
+  const fs::path db_path = data_dir / "linksnap.db";
+  auto db = Database::open(db_path.string());
+  if (!db.ok()) return db.error();
+  ::chmod(db_path.c_str(), 0600);
+  LINKSNAP_TRY(register_cjk_tokenizer(db->handle()));
+  // WAL lets readers (a popup search) run while another host writes; FULL sync so a save
+  // that reported success survives a power cut, not just a killed process.
+  LINKSNAP_TRY(db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                        "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF"));
+  LINKSNAP_TRY(migrate(*db));
+  Store store(data_dir, std::move(*db), clock);
+  store.blobs_.remove_stale_temp_files(24 * 3600);
+  return store;
+}
+
+std::string Store::now() const { return format_utc(clock_->now()); }
+
+Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
+  if (input.source != "dom" && input.source != "fetch") {
+    return make_error(errc::kBadRequest, "snapshot source must be \"dom\" or \"fetch\"");
+  }
+  const std::string& identity_url = input.requested_url.empty() ? input.url : input.requested_url;
+  auto normalized = url::normalize(identity_url);
+  if (!normalized.ok()) return normalized.error();
+  std::vector<std::string> tag_names;
+  for (const auto& raw : input.tags) {
+    auto name = normalize_tag_name(raw);
+    if (!name.ok()) return name.error();
+    tag_names.push_back(*name);
+  }
+
+  // Blob files first, outside the lock: slow disk work must not hold other hosts up.
+  auto root_hash = blobs_.put(input.html);
+  if (!root_hash.ok()) return root_hash.error();
+  std::vector<std::optional<std::string>> resource_hashes;
+  std::int64_t total_bytes = static_cast<std::int64_t>(input.html.size());
+  std::int64_t failed = 0;
+  for (const auto& res : input.resources) {
+    if (res.bytes) {
+      auto h = blobs_.put(*res.bytes);
+      if (!h.ok()) return h.error();
+      resource_hashes.emplace_back(*h);
+      total_bytes += static_cast<std::int64_t>(res.bytes->size());
+    } else {
+      resource_hashes.emplace_back(std::nullopt);
+      ++failed;
+    }
+  }
+
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  const std::string at = now();
+
+  // Under the write lock no garbage collection can run, so a blob present now stays present
+  // until we commit; one removed since put() (by a concurrent delete) is written again.
+  auto reference_blob = [&](const std::string& hash, std::string_view bytes) -> Status {
+    if (blobs_.size_of(hash) != static_cast<long long>(bytes.size())) {
+      auto again = blobs_.put(bytes);
+      if (!again.ok()) return again.error();
+    }
+    auto st = db_.prepare("INSERT OR IGNORE INTO blobs(hash, size, created_at) VALUES (?1, ?2, ?3)");
+    if (!st.ok()) return st.error();
+    return st->bind(1, hash).bind(2, static_cast<std::int64_t>(bytes.size())).bind(3, at).run();
+  };
+  LINKSNAP_TRY(reference_blob(*root_hash, input.html));
+  for (std::size_t i = 0; i < input.resources.size(); ++i) {
+    if (resource_hashes[i]) LINKSNAP_TRY(reference_blob(*resource_hashes[i], *input.resources[i].bytes));
+  }
+
+  // The link: found by its normalized URL, else created.
+  std::int64_t link_id = 0;
+  bool created = false;
+  {
+    auto find = db_.prepare("SELECT id FROM links WHERE normalized_url = ?1");
+    if (!find.ok()) return find.error();
+    find->bind(1, *normalized);
+    auto row = find->step();
+    if (!row.ok()) return row.error();
+    if (*row) {
+      link_id = find->int64(0);
+      auto upd = db_.prepare(
+          "UPDATE links SET url = ?2, updated_at = ?3, "
+          "title = CASE WHEN title_locked = 1 OR ?4 = '' THEN title ELSE ?4 END WHERE id = ?1");
+      if (!upd.ok()) return upd.error();
+      LINKSNAP_TRY(upd->bind(1, link_id).bind(2, identity_url).bind(3, at).bind(4, input.title).run());
+    } else {
+      auto ins = db_.prepare(
+          "INSERT INTO links(url, normalized_url, title, created_at, updated_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?4)");
+      if (!ins.ok()) return ins.error();
+      LINKSNAP_TRY(ins->bind(1, identity_url).bind(2, *normalized).bind(3, input.title).bind(4, at).run());
+      link_id = db_.last_insert_rowid();
+      created = true;
+    }
+  }
+
+  auto snap = db_.prepare(
+      "INSERT INTO snapshots(link_id, captured_at, source, url, title, root_blob, html_bytes, "
+      "total_bytes, resource_count, failed_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  if (!snap.ok()) return snap.error();
+  LINKSNAP_TRY(snap->bind(1, link_id)
+                   .bind(2, at)
+                   .bind(3, input.source)
+                   .bind(4, input.url)
+                   .bind(5, input.title)
+                   .bind(6, *root_hash)
+                   .bind(7, static_cast<std::int64_t>(input.html.size()))
+                   .bind(8, total_bytes)
+                   .bind(9, static_cast<std::int64_t>(input.resources.size()))
+                   .bind(10, failed)
+                   .run());
+  const std::int64_t snapshot_id = db_.last_insert_rowid();
+
+  if (!input.resources.empty()) {
+    auto res = db_.prepare(
+        "INSERT OR IGNORE INTO resources(snapshot_id, url, final_url, blob, mime, http_status, size, "
+        "error_code, error_message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!res.ok()) return res.error();
+    for (std::size_t i = 0; i < input.resources.size(); ++i) {
+      const ResourceRecord& r = input.resources[i].record;
+      res->reset();
+      res->bind(1, snapshot_id).bind(2, r.url).bind(3, r.final_url).bind(4, resource_hashes[i]);
+      res->bind(5, r.mime).bind(7, input.resources[i].bytes
+                                       ? static_cast<std::int64_t>(input.resources[i].bytes->size())
+                                       : r.size);
+      if (r.http_status) res->bind(6, *r.http_status); else res->bind_null(6);
+      res->bind(8, r.error_code).bind(9, r.error_message);
+      LINKSNAP_TRY(res->run());
+    }
+  }
+
+  for (const auto& name : tag_names) {
+    auto tag_id = ensure_tag(name);
+    if (!tag_id.ok()) return tag_id.error();
+    auto lt = db_.prepare("INSERT OR IGNORE INTO link_tags(link_id, tag_id, added_at) VALUES (?1, ?2, ?3)");
+    if (!lt.ok()) return lt.error();
+    LINKSNAP_TRY(lt->bind(1, link_id).bind(2, *tag_id).bind(3, at).run());
+  }
+
+  // Reindex the link with the newest snapshot's text.
+  auto tags = tags_of(link_id);
+  if (!tags.ok()) return tags.error();
+  {
+    auto idx = db_.prepare(
+        "INSERT OR REPLACE INTO search_index(rowid, title, url, body, tags) "
+        "SELECT id, title, url, ?2, ?3 FROM links WHERE id = ?1");
+    if (!idx.ok()) return idx.error();
+    LINKSNAP_TRY(idx->bind(1, link_id).bind(2, input.text).bind(3, join_tags_for_index(*tags)).run());
+  }
+  LINKSNAP_TRY(tx->commit());
+
+  SaveResult result;
+  result.created_link = created;
+  auto link = get_link(link_id);
+  if (!link.ok()) return link.error();
+  result.link = std::move(*link);
+  auto snapshot = get_snapshot(snapshot_id);
+  if (!snapshot.ok()) return snapshot.error();
+  result.snapshot = std::move(*snapshot);
+  return result;
+}
+
+Result<std::vector<LinkRecord>> Store::query_links(std::string_view where_and_order,
+                                                   const std::vector<std::string>& text_args,
+                                                   std::int64_t limit, std::int64_t offset) {
+  const std::string sql = std::string("SELECT ") + kLinkColumns + " FROM links l " +
+                          std::string(where_and_order) + " LIMIT ?" +
+                          std::to_string(text_args.size() + 1) + " OFFSET ?" +
+                          std::to_string(text_args.size() + 2);
+  auto st = db_.prepare(sql);
+  if (!st.ok()) return st.error();
+  int i = 1;
+  for (const auto& a : text_args) st->bind(i++, a);
+  st->bind(i, limit).bind(i + 1, offset);
+  std::vector<LinkRecord> out;
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back(read_link(*st));
+  }
+  return out;
+}
+
+Result<LinkRecord> Store::get_link(std::int64_t id) {
+  auto links = query_links("WHERE l.id = ?1", {std::to_string(id)}, 1, 0);
+  if (!links.ok()) return links.error();
+  if (links->empty()) return not_found_link(id);
+  return std::move(links->front());
+}
+
+Result<LinkRecord> Store::find_link_by_url(std::string_view url) {
+  auto normalized = url::normalize(url);
+  if (!normalized.ok()) return normalized.error();
+  auto links = query_links("WHERE l.normalized_url = ?1", {*normalized}, 1, 0);
+  if (!links.ok()) return links.error();
+  if (links->empty()) return make_error(errc::kNotFound, "no saved link for " + std::string(url));
+  return std::move(links->front());
+}
+
+Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options) {
+  std::vector<std::string> args;
+  auto filter = tag_filter_sql(options.tags, 1, args);
+  if (!filter.ok()) return filter.error();
+  return query_links("WHERE 1" + *filter + " ORDER BY l.updated_at DESC, l.id DESC", args,
+                     options.limit, options.offset);
+}
+
+Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
+  auto match = build_match_expression(options.query);
+  if (!match.ok()) return match.error();
+  std::vector<SearchHit> hits;
+  if (match->empty()) {
+    // Nothing to match (empty query, or only punctuation): the newest links, tag-filtered.
+    auto links = list_links({options.tags, options.limit, 0});
+    if (!links.ok()) return links.error();
+    for (auto& l : *links) hits.push_back(SearchHit{std::move(l), "", 0});
+    return hits;
+  }
+  std::vector<std::string> args{*match};
+  auto filter = tag_filter_sql(options.tags, 2, args);
+  if (!filter.ok()) return filter.error();
+  // Title and tag matches weigh most, then the URL, then the page text.
+  const std::string sql =
+      std::string("SELECT ") + kLinkColumns +
+      ", snippet(search_index, -1, char(2), char(3), '…', 24), "
+      "bm25(search_index, 10.0, 4.0, 1.0, 8.0) AS rank "
+      "FROM search_index JOIN links l ON l.id = search_index.rowid "
+      "WHERE search_index MATCH ?1" + *filter +
+      " ORDER BY rank, l.updated_at DESC LIMIT ?" + std::to_string(args.size() + 1);
+  auto st = db_.prepare(sql);
+  if (!st.ok()) return st.error();
+  int i = 1;
+  for (const auto& a : args) st->bind(i++, a);
+  st->bind(i, options.limit);
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    SearchHit hit;
+    hit.link = read_link(*st);
+    hit.snippet_html = snippet_to_html(st->text(kLinkColumnCount));
+    hit.rank = st->real(kLinkColumnCount + 1);
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
+Result<std::vector<SnapshotRecord>> Store::snapshots_of(std::int64_t link_id) {
+  auto st = db_.prepare(std::string("SELECT ") + kSnapshotColumns +
+                        " FROM snapshots WHERE link_id = ?1 ORDER BY captured_at DESC, id DESC");
+  if (!st.ok()) return st.error();
+  st->bind(1, link_id);
+  std::vector<SnapshotRecord> out;
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back(read_snapshot(*st));
+  }
+  return out;
+}
+
+Result<SnapshotRecord> Store::get_snapshot(std::int64_t snapshot_id) {
+  auto st = db_.prepare(std::string("SELECT ") + kSnapshotColumns + " FROM snapshots WHERE id = ?1");
+  if (!st.ok()) return st.error();
+  st->bind(1, snapshot_id);
+  auto row = st->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return make_error(errc::kNotFound, "no snapshot with id " + std::to_string(snapshot_id));
+  return read_snapshot(*st);
+}
+
+Result<std::vector<ResourceRecord>> Store::resources_of(std::int64_t snapshot_id) {
+  auto st = db_.prepare(
+      "SELECT url, final_url, blob, mime, http_status, size, error_code, error_message "
+      "FROM resources WHERE snapshot_id = ?1 ORDER BY id");
+  if (!st.ok()) return st.error();
+  st->bind(1, snapshot_id);
+  std::vector<ResourceRecord> out;
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    ResourceRecord r;
+    r.url = st->text(0);
+    r.final_url = st->optional_text(1);
+    r.blob = st->optional_text(2);
+    r.mime = st->text(3);
+    if (!st->is_null(4)) r.http_status = st->int64(4);
+    r.size = st->int64(5);
+    r.error_code = st->optional_text(6);
+    r.error_message = st->optional_text(7);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<LinkRecord> Store::update_link(std::int64_t id, const std::optional<std::string>& title,
+                                      const std::optional<std::string>& note) {
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  auto st = db_.prepare(
+      "UPDATE links SET title = coalesce(?2, title), title_locked = title_locked OR ?2 IS NOT NULL, "
+      "note = coalesce(?3, note), updated_at = ?4 WHERE id = ?1");
+  if (!st.ok()) return st.error();
+  LINKSNAP_TRY(st->bind(1, id).bind(2, title).bind(3, note).bind(4, now()).run());
+  if (db_.changes() == 0) return not_found_link(id);
+  if (title) {
+    auto idx = db_.prepare("UPDATE search_index SET title = ?2 WHERE rowid = ?1");
+    if (!idx.ok()) return idx.error();
+    LINKSNAP_TRY(idx->bind(1, id).bind(2, *title).run());
+  }
+  LINKSNAP_TRY(tx->commit());
+  return get_link(id);
+}
+
+Status Store::delete_link(std::int64_t id) {
+  std::vector<std::string> candidates;
+  {
+    auto tx = Transaction::begin(db_);
+    if (!tx.ok()) return tx.error();
+    auto blobs = db_.prepare(
+        "SELECT root_blob FROM snapshots WHERE link_id = ?1 UNION "
+        "SELECT r.blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
+        "WHERE s.link_id = ?1 AND r.blob IS NOT NULL");
+    if (!blobs.ok()) return blobs.error();
+    blobs->bind(1, id);
+    while (true) {
+      auto row = blobs->step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      candidates.push_back(blobs->text(0));
+    }
+    auto del = db_.prepare("DELETE FROM links WHERE id = ?1");
+    if (!del.ok()) return del.error();
+    LINKSNAP_TRY(del->bind(1, id).run());
+    if (db_.changes() == 0) return not_found_link(id);
+    auto idx = db_.prepare("DELETE FROM search_index WHERE rowid = ?1");
+    if (!idx.ok()) return idx.error();
+    LINKSNAP_TRY(idx->bind(1, id).run());
+    LINKSNAP_TRY(prune_unused_tags());
+    // Blob rows nobody references any more go in the same transaction as the link.
+    auto gc = db_.prepare(
+        "DELETE FROM blobs WHERE hash = ?1 AND NOT EXISTS (SELECT 1 FROM snapshots WHERE "
+        "root_blob = ?1) AND NOT EXISTS (SELECT 1 FROM resources WHERE blob = ?1)");
+    if (!gc.ok()) return gc.error();
+    for (const auto& h : candidates) {
+      gc->reset();
+      LINKSNAP_TRY(gc->bind(1, h).run());
+    }
+    LINKSNAP_TRY(tx->commit());
+  }
+  return collect_garbage(candidates);
+}
+
+Status Store::collect_garbage(const std::vector<std::string>& candidate_blobs) {
+  // Files go only under the write lock and only when no row names them: a concurrent save
+  // either re-adds the row first (we keep the file) or finds the file gone and writes it again.
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  auto st = db_.prepare("SELECT 1 FROM blobs WHERE hash = ?1");
+  if (!st.ok()) return st.error();
+  for (const auto& h : candidate_blobs) {
+    st->reset();
+    st->bind(1, h);
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) LINKSNAP_TRY(blobs_.remove(h));
+  }
+  return tx->commit();
+}
+
+Result<std::vector<std::string>> Store::tags_of(std::int64_t link_id) {
+  auto st = db_.prepare(
+      "SELECT t.name FROM link_tags lt JOIN tags t ON t.id = lt.tag_id WHERE lt.link_id = ?1 "
+      "ORDER BY t.fold");
+  if (!st.ok()) return st.error();
+  st->bind(1, link_id);
+  std::vector<std::string> out;
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back(st->text(0));
+  }
+  return out;
+}
+
+Result<std::int64_t> Store::ensure_tag(std::string_view normalized_name) {
+  const std::string fold = fold_tag_name(normalized_name);
+  auto ins = db_.prepare("INSERT OR IGNORE INTO tags(name, fold, created_at) VALUES (?1, ?2, ?3)");
+  if (!ins.ok()) return ins.error();
+  LINKSNAP_TRY(ins->bind(1, normalized_name).bind(2, fold).bind(3, now()).run());
+  auto sel = db_.prepare("SELECT id FROM tags WHERE fold = ?1");
+  if (!sel.ok()) return sel.error();
+  sel->bind(1, fold);
+  auto row = sel->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return make_error(errc::kInternal, "a tag vanished while it was being added");
+  return sel->int64(0);
+}
+
+Status Store::reindex_tags(std::int64_t link_id) {
+  auto tags = tags_of(link_id);
+  if (!tags.ok()) return tags.error();
+  auto st = db_.prepare("UPDATE search_index SET tags = ?2 WHERE rowid = ?1");
+  if (!st.ok()) return st.error();
+  return st->bind(1, link_id).bind(2, join_tags_for_index(*tags)).run();
+}
+
+Status Store::reindex_tags_of_tag(std::int64_t tag_id) {
+  auto st = db_.prepare("SELECT link_id FROM link_tags WHERE tag_id = ?1");
+  if (!st.ok()) return st.error();
+  st->bind(1, tag_id);
+  std::vector<std::int64_t> links;
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    links.push_back(st->int64(0));
+  }
+  for (auto id : links) LINKSNAP_TRY(reindex_tags(id));
+  return ok_status();
+}
+
+Result<LinkRecord> Store::add_tags(std::int64_t link_id, const std::vector<std::string>& names) {
+  std::vector<std::string> normalized;
+  for (const auto& raw : names) {
+    auto n = normalize_tag_name(raw);
+    if (!n.ok()) return n.error();
+    normalized.push_back(*n);
+  }
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  auto exists = db_.prepare("SELECT 1 FROM links WHERE id = ?1");
+  if (!exists.ok()) return exists.error();
+  exists->bind(1, link_id);
+  auto row = exists->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return not_found_link(link_id);
+  const std::string at = now();
+  for (const auto& name : normalized) {
+    auto tag_id = ensure_tag(name);
+    if (!tag_id.ok()) return tag_id.error();
+    auto lt = db_.prepare("INSERT OR IGNORE INTO link_tags(link_id, tag_id, added_at) VALUES (?1, ?2, ?3)");
+    if (!lt.ok()) return lt.error();
+    LINKSNAP_TRY(lt->bind(1, link_id).bind(2, *tag_id).bind(3, at).run());
+  }
+  LINKSNAP_TRY(reindex_tags(link_id));
+  LINKSNAP_TRY(tx->commit());
+  return get_link(link_id);
+}
+
+Result<LinkRecord> Store::remove_tags(std::int64_t link_id, const std::vector<std::string>& names) {
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  auto link = get_link(link_id);
+  if (!link.ok()) return link.error();
+  for (const auto& raw : names) {
+    auto n = normalize_tag_name(raw);
+    if (!n.ok()) return n.error();
+    auto st = db_.prepare(
+        "DELETE FROM link_tags WHERE link_id = ?1 AND tag_id = (SELECT id FROM tags WHERE fold = ?2)");
+    if (!st.ok()) return st.error();
+    LINKSNAP_TRY(st->bind(1, link_id).bind(2, fold_tag_name(*n)).run());
+    if (db_.changes() == 0) {
+      return make_error(errc::kNotFound, "link " + std::to_string(link_id) + " has no tag \"" + *n + "\"");
+    }
+  }
+  LINKSNAP_TRY(reindex_tags(link_id));
+  LINKSNAP_TRY(prune_unused_tags());
+  LINKSNAP_TRY(tx->commit());
+  return get_link(link_id);
+}
+
+Status Store::prune_unused_tags() {
+  // Tags exist through their links: one that no link carries any more is gone.
+  return db_.exec("DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM link_tags WHERE tag_id = tags.id)");
+}
+
+Result<std::vector<TagCount>> Store::list_tags() {
+  auto st = db_.prepare(
+      "SELECT t.name, t.fold, (SELECT count(*) FROM link_tags lt WHERE lt.tag_id = t.id) "
+      "FROM tags t ORDER BY 3 DESC, t.fold");
+  if (!st.ok()) return st.error();
+  std::vector<TagCount> out;
+  std::vector<std::string> folds;
+  std::set<std::string> known;
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back(TagCount{st->text(0), st->int64(2), 0});
+    folds.push_back(st->text(1));
+    known.insert(folds.back());
+  }
+  // Parents that exist only through their children ("笔记" of "笔记/时间") are listed too,
+  // with no links of their own, so a tag tree has every node.
+  const std::size_t explicit_count = out.size();
+  for (std::size_t i = 0; i < explicit_count; ++i) {
+    for (std::size_t slash = out[i].name.find('/'); slash != std::string::npos;
+         slash = out[i].name.find('/', slash + 1)) {
+      const std::string parent = out[i].name.substr(0, slash);
+      const std::string parent_fold = fold_tag_name(parent);
+      if (known.insert(parent_fold).second) {
+        out.push_back(TagCount{parent, 0, 0});
+        folds.push_back(parent_fold);
+      }
+    }
+  }
+  auto below = db_.prepare("SELECT count(DISTINCT lt.link_id) FROM link_tags lt JOIN tags t ON "
+                           "t.id = lt.tag_id WHERE " + tag_subtree_condition(1));
+  if (!below.ok()) return below.error();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    below->reset();
+    below->bind(1, folds[i]);
+    auto row = below->step();
+    if (!row.ok()) return row.error();
+    out[i].links_below = below->int64(0);
+  }
+  return out;
+}
+
+Status Store::rename_tag(std::string_view from, std::string_view to) {
+  auto old_name = normalize_tag_name(from);
+  if (!old_name.ok()) return old_name.error();
+  auto new_name = normalize_tag_name(to);
+  if (!new_name.ok()) return new_name.error();
+  const std::string old_fold = fold_tag_name(*old_name);
+  const std::string new_fold = fold_tag_name(*new_name);
+  if (tag_is_within(new_fold, old_fold) && new_fold != old_fold) {
+    return make_error(errc::kBadRequest, "cannot move tag \"" + *old_name + "\" below itself");
+  }
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  // The tag and its subtree, deepest names untouched in order: id, name, fold.
+  auto sel = db_.prepare("SELECT t.id, t.name, t.fold FROM tags t WHERE " + tag_subtree_condition(1));
+  if (!sel.ok()) return sel.error();
+  sel->bind(1, old_fold);
+  struct Row { std::int64_t id; std::string name, fold; };
+  std::vector<Row> rows;
+  while (true) {
+    auto row = sel->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    rows.push_back({sel->int64(0), sel->text(1), sel->text(2)});
+  }
+  // "dev" may exist only as the parent of "dev/cpp": renaming it renames the subtree.
+  if (rows.empty()) return not_found_tag(*old_name);
+  for (const auto& r : rows) {
+    const std::string renamed = *new_name + r.name.substr(old_name->size());
+    const std::string renamed_fold = fold_tag_name(renamed);
+    if (renamed_fold != r.fold) {
+      auto clash = db_.prepare("SELECT 1 FROM tags WHERE fold = ?1");
+      if (!clash.ok()) return clash.error();
+      clash->bind(1, renamed_fold);
+      auto row = clash->step();
+      if (!row.ok()) return row.error();
+      if (*row) {
+        return make_error(errc::kConflict, "a tag named \"" + renamed + "\" already exists; use "
+                                           "`linksnap tags merge` to combine the two");
+      }
+    }
+    auto upd = db_.prepare("UPDATE tags SET name = ?2, fold = ?3 WHERE id = ?1");
+    if (!upd.ok()) return upd.error();
+    LINKSNAP_TRY(upd->bind(1, r.id).bind(2, renamed).bind(3, renamed_fold).run());
+    LINKSNAP_TRY(reindex_tags_of_tag(r.id));
+  }
+  return tx->commit();
+}
+
+Status Store::merge_tags(std::string_view from, std::string_view into) {
+  auto from_name = normalize_tag_name(from);
+  if (!from_name.ok()) return from_name.error();
+  auto into_name = normalize_tag_name(into);
+  if (!into_name.ok()) return into_name.error();
+  const std::string from_fold = fold_tag_name(*from_name);
+  const std::string into_fold = fold_tag_name(*into_name);
+  if (from_fold == into_fold) return make_error(errc::kBadRequest, "cannot merge a tag into itself");
+  if (tag_is_within(into_fold, from_fold)) {
+    return make_error(errc::kBadRequest, "cannot merge tag \"" + *from_name + "\" into a tag below it");
+  }
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  auto sel = db_.prepare("SELECT t.id, t.name FROM tags t WHERE " + tag_subtree_condition(1));
+  if (!sel.ok()) return sel.error();
+  sel->bind(1, from_fold);
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  while (true) {
+    auto row = sel->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    rows.emplace_back(sel->int64(0), sel->text(1));
+  }
+  if (rows.empty()) return not_found_tag(*from_name);
+  std::set<std::int64_t> touched_links;
+  for (const auto& [id, name] : rows) {
+    auto target = ensure_tag(*into_name + name.substr(from_name->size()));
+    if (!target.ok()) return target.error();
+    auto move = db_.prepare(
+        "INSERT OR IGNORE INTO link_tags(link_id, tag_id, added_at) "
+        "SELECT link_id, ?2, added_at FROM link_tags WHERE tag_id = ?1");
+    if (!move.ok()) return move.error();
+    LINKSNAP_TRY(move->bind(1, id).bind(2, *target).run());
+    auto links = db_.prepare("SELECT link_id FROM link_tags WHERE tag_id = ?1");
+    if (!links.ok()) return links.error();
+    links->bind(1, id);
+    while (true) {
+      auto row = links->step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      touched_links.insert(links->int64(0));
+    }
+    auto del = db_.prepare("DELETE FROM tags WHERE id = ?1");
+    if (!del.ok()) return del.error();
+    LINKSNAP_TRY(del->bind(1, id).run());
+  }
+  for (auto link_id : touched_links) LINKSNAP_TRY(reindex_tags(link_id));
+  return tx->commit();
+}
+
+Status Store::delete_tag(std::string_view name) {
+  auto normalized = normalize_tag_name(name);
+  if (!normalized.ok()) return normalized.error();
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  auto sel = db_.prepare("SELECT id FROM tags WHERE fold = ?1");
+  if (!sel.ok()) return sel.error();
+  sel->bind(1, fold_tag_name(*normalized));
+  auto row = sel->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return not_found_tag(*normalized);
+  const std::int64_t tag_id = sel->int64(0);
+  auto links = db_.prepare("SELECT link_id FROM link_tags WHERE tag_id = ?1");
+  if (!links.ok()) return links.error();
+  links->bind(1, tag_id);
+  std::vector<std::int64_t> affected;
+  while (true) {
+    auto r = links->step();
+    if (!r.ok()) return r.error();
+    if (!*r) break;
+    affected.push_back(links->int64(0));
+  }
+  auto del = db_.prepare("DELETE FROM tags WHERE id = ?1");
+  if (!del.ok()) return del.error();
+  LINKSNAP_TRY(del->bind(1, tag_id).run());
+  for (auto id : affected) LINKSNAP_TRY(reindex_tags(id));
+  return tx->commit();
+}
+
+}  // namespace linksnap::store

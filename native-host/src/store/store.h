@@ -1,0 +1,167 @@
+// The store: one SQLite database (links, snapshots, resources, tags, search index) plus the
+// content-addressed blob directory, under one data dir. One Store per thread; several
+// processes may open the same data dir at once (WAL, busy timeout, IMMEDIATE transactions).
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/blob_store.h"
+#include "store/sqlite.h"
+#include "util/clock.h"
+#include "util/result.h"
+
+namespace linksnap::store {
+
+struct LinkRecord {
+  std::int64_t id = 0;
+  std::string url;
+  std::string normalized_url;
+  std::string title;
+  std::string note;
+  std::string created_at;
+  std::string updated_at;
+  std::vector<std::string> tags;  // names, sorted case-insensitively
+  std::int64_t snapshot_count = 0;
+  std::string last_captured_at;   // "" when the link has no snapshot
+};
+
+struct SnapshotRecord {
+  std::int64_t id = 0;
+  std::int64_t link_id = 0;
+  std::string captured_at;
+  std::string source;  // "dom" | "fetch"
+  std::string url;
+  std::string title;
+  std::string root_blob;
+  std::int64_t html_bytes = 0;
+  std::int64_t total_bytes = 0;
+  std::int64_t resource_count = 0;
+  std::int64_t failed_count = 0;
+};
+
+struct ResourceRecord {
+  std::string url;
+  std::optional<std::string> final_url;
+  std::optional<std::string> blob;  // set when stored
+  std::string mime;
+  std::optional<std::int64_t> http_status;
+  std::int64_t size = 0;
+  std::optional<std::string> error_code;
+  std::optional<std::string> error_message;
+};
+
+// One fetched or failed resource handed to save_snapshot; `bytes` set when it was fetched.
+struct ResourceInput {
+  ResourceRecord record;
+  std::optional<std::string> bytes;
+};
+
+struct SnapshotInput {
+  std::string url;     // page URL (for a fetch: the final URL after redirects)
+  std::string requested_url;  // what the person asked for; the link's identity ("" = url)
+  std::string title;   // "" keeps the link's current title
+  std::string source;  // "dom" | "fetch"
+  std::string html;    // the stored document, UTF-8
+  std::string text;    // visible text, for the search index
+  std::vector<ResourceInput> resources;
+  std::vector<std::string> tags;  // added to the link (not replacing its tags)
+};
+
+struct SaveResult {
+  LinkRecord link;
+  SnapshotRecord snapshot;
+  bool created_link = false;
+};
+
+struct TagCount {
+  std::string name;
+  std::int64_t links = 0;        // links carrying exactly this tag
+  std::int64_t links_below = 0;  // links carrying this tag or one under it
+};
+
+struct SearchHit {
+  LinkRecord link;
+  std::string snippet_html;  // HTML-escaped text with <mark>…</mark> around matches
+  double rank = 0;           // lower is better (bm25)
+};
+
+struct ListOptions {
+  std::vector<std::string> tags;  // every one must match (a tag or one below it)
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+struct SearchOptions {
+  std::string query;
+  std::vector<std::string> tags;
+  std::int64_t limit = 20;
+};
+
+class Store {
+ public:
+  // Opens (creating, migrating) the store in data_dir, made private (0700) if new.
+  static Result<Store> open(const boost::filesystem::path& data_dir, const Clock& clock);
+
+  Store(Store&&) noexcept = default;
+  Store& operator=(Store&&) = delete;
+
+  const boost::filesystem::path& data_dir() const { return data_dir_; }
+  BlobStore& blobs() { return blobs_; }
+  Database& db() { return db_; }
+
+  // Adds a snapshot to the link for input.url (creating the link the first time), stores its
+  // blobs, tags the link and reindexes it — atomically: after a crash either all of it is
+  // there or none of it is visible.
+  Result<SaveResult> save_snapshot(const SnapshotInput& input);
+
+  Result<LinkRecord> get_link(std::int64_t id);
+  // Looks a link up by any URL of the page (normalized first); not_found if none.
+  Result<LinkRecord> find_link_by_url(std::string_view url);
+  Result<std::vector<LinkRecord>> list_links(const ListOptions& options);
+  Result<std::vector<SearchHit>> search(const SearchOptions& options);
+
+  Result<std::vector<SnapshotRecord>> snapshots_of(std::int64_t link_id);
+  Result<SnapshotRecord> get_snapshot(std::int64_t snapshot_id);
+  Result<std::vector<ResourceRecord>> resources_of(std::int64_t snapshot_id);
+
+  // Updates the title (then later snapshots keep it) and/or the note.
+  Result<LinkRecord> update_link(std::int64_t id, const std::optional<std::string>& title,
+                                 const std::optional<std::string>& note);
+  Status delete_link(std::int64_t id);
+
+  Result<LinkRecord> add_tags(std::int64_t link_id, const std::vector<std::string>& names);
+  Result<LinkRecord> remove_tags(std::int64_t link_id, const std::vector<std::string>& names);
+  Result<std::vector<TagCount>> list_tags();
+  // Renames a tag and every tag below it ("dev" → "code" turns "dev/cpp" into "code/cpp").
+  // conflict if the new name is taken (use merge).
+  Status rename_tag(std::string_view from, std::string_view to);
+  // Moves every link of `from` (and of tags below it, keeping their relative names) to `into`.
+  Status merge_tags(std::string_view from, std::string_view into);
+  // Deletes one tag (links keep their other tags; tags below it stay).
+  Status delete_tag(std::string_view name);
+
+ private:
+  Store(boost::filesystem::path data_dir, Database db, const Clock& clock);
+
+  std::string now() const;
+  Result<std::vector<std::string>> tags_of(std::int64_t link_id);
+  Result<std::int64_t> ensure_tag(std::string_view normalized_name);
+  Status reindex_tags(std::int64_t link_id);
+  Status prune_unused_tags();
+  Status reindex_tags_of_tag(std::int64_t tag_id);
+  Status collect_garbage(const std::vector<std::string>& candidate_blobs);
+  Result<std::vector<LinkRecord>> query_links(std::string_view where_and_order,
+                                              const std::vector<std::string>& text_args,
+                                              std::int64_t limit, std::int64_t offset);
+
+  boost::filesystem::path data_dir_;
+  Database db_;
+  BlobStore blobs_;
+  const Clock* clock_;
+};
+
+}  // namespace linksnap::store

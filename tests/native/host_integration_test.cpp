@@ -1,0 +1,201 @@
+// The real linksnap-host binary, started as the browser starts it, fed framed messages on
+// stdin; every byte it writes to stdout must be a frame.
+#include <nlohmann/json.hpp>
+
+#include "protocol/chunking.h"
+#include "protocol/frame.h"
+#include "test_util.h"
+
+namespace linksnap {
+namespace {
+
+using nlohmann::json;
+using linksnap::testing::run_process;
+using linksnap::testing::TempDir;
+
+const char* kOrigin = "chrome-extension://test/";
+
+std::string frame(const json& message) { return protocol::encode_frame(message.dump()); }
+
+struct HostRun {
+  std::vector<json> messages;  // reassembled, in order of completion
+  std::size_t frames = 0;
+  std::size_t largest_frame = 0;
+  int exit_code = -1;
+  int signal = 0;
+  std::string err;
+  bool trailing_garbage = false;
+};
+
+class HostTest : public ::testing::Test {
+ protected:
+  HostRun run_host(const std::string& input) {
+    auto p = run_process({LINKSNAP_HOST_BIN, kOrigin}, {"LINKSNAP_HOME=" + home_.str()}, input);
+    HostRun r;
+    r.exit_code = p.exit_code;
+    r.signal = p.signal;
+    r.err = p.err;
+    protocol::StringByteSource src(p.out);
+    protocol::ChunkAssembler assembler;
+    while (true) {
+      auto f = protocol::read_frame(src, 64u << 20);
+      if (f.status == protocol::FrameStatus::kEndOfStream) break;
+      if (f.status != protocol::FrameStatus::kFrame) {
+        r.trailing_garbage = true;
+        break;
+      }
+      ++r.frames;
+      r.largest_frame = std::max(r.largest_frame, f.payload.size());
+      json m = json::parse(f.payload);
+      if (protocol::ChunkAssembler::is_chunk_envelope(m)) {
+        auto done = assembler.add(m);
+        EXPECT_TRUE(done.ok());
+        if (done.ok() && *done) r.messages.push_back(**done);
+      } else {
+        r.messages.push_back(m);
+      }
+    }
+    return r;
+  }
+
+  static const json* reply(const HostRun& r, const json& id) {
+    for (const auto& m : r.messages) {
+      if (m.contains("ok") && m["id"] == id) return &m;
+    }
+    return nullptr;
+  }
+
+  TempDir home_;
+};
+
+TEST_F(HostTest, PingReportsVersionsAndEofExitsCleanly) {
+  auto r = run_host(frame({{"id", 1}, {"cmd", "ping"}}));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_FALSE(r.trailing_garbage);
+  const json* ping = reply(r, 1);
+  ASSERT_NE(ping, nullptr);
+  EXPECT_EQ((*ping)["ok"], true);
+  EXPECT_EQ((*ping)["result"]["protocol_version"], 1);
+  EXPECT_EQ((*ping)["result"]["host_version"], LINKSNAP_VERSION);
+}
+
+TEST_F(HostTest, BadRequestsGetErrorRepliesAndTheHostGoesOn) {
+  std::string in;
+  in += protocol::encode_frame("{not json");
+  in += frame({{"id", 2}, {"cmd", "frobnicate"}});
+  in += frame({{"id", 3}, {"cmd", "save"}, {"args", {{"url", "https://a.example/"}}}});
+  in += frame({{"cmd", "ping"}});
+  in += frame({{"id", 5}, {"cmd", "add"}, {"args", {{"url", "file:///etc/passwd"}}}});
+  in += frame({{"id", 6}, {"cmd", "add"}, {"args", {{"url", "gopher://old.example/"}}}});
+  in += frame({{"id", 7}, {"cmd", "show"}, {"args", {{"id", 42}}}});
+  in += frame({{"id", 8}, {"cmd", "search"}, {"args", "oops"}});
+  in += protocol::encode_frame("[1,2]");
+  in += frame({{"id", 9}, {"cmd", "ping"}});
+  auto r = run_host(in);
+  EXPECT_EQ(r.exit_code, 0);
+  std::size_t replies = 0;
+  for (const auto& m : r.messages) replies += m.contains("ok") ? 1 : 0;
+  EXPECT_EQ(replies, 10u);
+  EXPECT_EQ(r.messages.size(), 10u);  // refused before any work: no progress events
+  auto error_of = [&](const json& id) {
+    const json* m = reply(r, id);
+    return m ? (*m)["error"] : json();
+  };
+  // Replies without an id (bad JSON, no id, not an object) arrive in order.
+  std::vector<json> no_id;
+  for (const auto& m : r.messages) {
+    if (m["id"].is_null()) no_id.push_back(m["error"]);
+  }
+  ASSERT_EQ(no_id.size(), 3u) << json(no_id).dump();  // bad JSON, no id, not an object
+  EXPECT_EQ(no_id[0]["code"], "bad_json");
+  EXPECT_EQ(no_id[1], (json{{"code", "bad_request"}, {"message", "every request needs an \"id\" (an integer or a string)"}}));
+  EXPECT_EQ(no_id[2], (json{{"code", "bad_request"}, {"message", "request must be a JSON object"}}));
+  EXPECT_EQ(error_of(2), (json{{"code", "unknown_command"}, {"message", "unknown command \"frobnicate\""}}));
+  EXPECT_EQ(error_of(3), (json{{"code", "bad_request"}, {"message", "missing field \"html\" (a string)"}}));
+  EXPECT_EQ(error_of(5), (json{{"code", "unsupported_scheme"}, {"message", "only http and https URLs can be added (got file:)"}}));
+  EXPECT_EQ(error_of(6), (json{{"code", "unsupported_scheme"}, {"message", "only http and https URLs can be added (got gopher:)"}}));
+  EXPECT_EQ(error_of(7), (json{{"code", "not_found"}, {"message", "no link with id 42"}}));
+  EXPECT_EQ(error_of(8), (json{{"code", "bad_request"}, {"message", "field \"args\" must be an object"}}));
+  ASSERT_NE(reply(r, 9), nullptr);
+  EXPECT_EQ((*reply(r, 9))["ok"], true);
+}
+
+TEST_F(HostTest, OversizedFrameIsRefusedAndTheStreamStaysInSync) {
+  std::string in = protocol::encode_frame(std::string(5u << 20, 'x'));
+  in += frame({{"id", 1}, {"cmd", "ping"}});
+  auto r = run_host(in);
+  EXPECT_EQ(r.exit_code, 0);
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[0]["error"]["code"], "too_large");
+  EXPECT_EQ(r.messages[1]["ok"], true);
+}
+
+TEST_F(HostTest, BrokenStreamEndsTheHostCleanlyNotBySignal) {
+  std::string in = frame({{"id", 1}, {"cmd", "ping"}});
+  in += std::string("\x10\x00", 2);  // half a length header, then EOF
+  auto r = run_host(in);
+  EXPECT_EQ(r.signal, 0);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("linksnap-host: stopping: "), std::string::npos) << r.err;
+  ASSERT_NE(reply(r, 1), nullptr);  // the request before the break was still answered
+}
+
+TEST_F(HostTest, SavedDomIsFoundByChineseSearch) {
+  const std::string html = linksnap::testing::read_fixture("chrony/chrony-nts.html");
+  std::string in = frame({{"id", 1}, {"cmd", "save"},
+                          {"args", {{"url", "https://example.com/chrony-nts.html"}, {"html", html}, {"tags", {"笔记/时间"}}}}});
+  auto r1 = run_host(in);
+  ASSERT_NE(reply(r1, 1), nullptr);
+  ASSERT_EQ((*reply(r1, 1))["ok"], true) << (*reply(r1, 1)).dump();
+  const json& result = (*reply(r1, 1))["result"];
+  EXPECT_EQ(result["link"]["title"], "chrony 时间同步与 NTS 配置笔记");
+  EXPECT_EQ(result["created"], true);
+  EXPECT_EQ(result["snapshot"]["source"], "dom");
+
+  auto r2 = run_host(frame({{"id", "s"}, {"cmd", "search"}, {"args", {{"query", "密钥"}, {"tags", {"笔记"}}}}}));
+  const json* found = reply(r2, "s");
+  ASSERT_NE(found, nullptr);
+  ASSERT_EQ((*found)["result"]["results"].size(), 1u);
+  EXPECT_EQ((*found)["result"]["results"][0]["tags"], json({"笔记/时间"}));
+  EXPECT_NE((*found)["result"]["results"][0]["snippet"].get<std::string>().find("<mark>密钥</mark>"), std::string::npos);
+}
+
+TEST_F(HostTest, LargeDomTravelsInChunksBothWays) {
+  // ~6 MB of mixed CJK and ASCII: more than one frame in each direction.
+  std::string body;
+  while (body.size() < (6u << 20)) body += "<p>时间同步 chrony \"quoted\" \\ back 密钥</p>\n";
+  const std::string html = "<html><head><title>大页面</title></head><body>" + body + "</body></html>";
+  const json request{{"id", 10}, {"cmd", "save"}, {"args", {{"url", "https://big.example/"}, {"html", html}}}};
+  std::string in;
+  const auto pieces = protocol::split_message(request, 512u << 10);
+  ASSERT_GT(pieces.size(), 10u);
+  for (const auto& p : pieces) in += protocol::encode_frame(p);
+  auto saved = run_host(in);
+  EXPECT_EQ(saved.exit_code, 0) << saved.err;
+  ASSERT_NE(reply(saved, 10), nullptr);
+  ASSERT_EQ((*reply(saved, 10))["ok"], true) << (*reply(saved, 10)).dump().substr(0, 300);
+  // Requests run concurrently, so a read is sent once the save's reply is in (a new run here).
+  auto r = run_host(frame({{"id", 11}, {"cmd", "view"}, {"args", {{"id", 1}}}}));
+  const json* view = reply(r, 11);
+  ASSERT_NE(view, nullptr);
+  ASSERT_EQ((*view)["ok"], true) << view->dump().substr(0, 500);
+  EXPECT_GT(r.frames, 6u);
+  EXPECT_LE(r.largest_frame, 1u << 20);  // Chrome's limit for host -> browser
+  const std::string stored = (*view)["result"]["html"];
+  EXPECT_NE(stored.find(body.substr(0, 1000)), std::string::npos);
+  EXPECT_GE(stored.size(), html.size());
+}
+
+TEST_F(HostTest, ChunkErrorsAreReportedWithTheMessageId) {
+  std::string in;
+  in += frame({{"id", 20}, {"chunk", {{"seq", 1}, {"total", 2}, {"data", "{}"}}}});
+  in += frame({{"id", 21}, {"cmd", "ping"}});
+  auto r = run_host(in);
+  const json* bad = reply(r, 20);
+  ASSERT_NE(bad, nullptr);
+  EXPECT_EQ((*bad)["error"]["code"], "bad_chunk");
+  ASSERT_NE(reply(r, 21), nullptr);
+}
+
+}  // namespace
+}  // namespace linksnap

@@ -1,0 +1,100 @@
+#include "test_util.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+extern char** environ;
+
+namespace linksnap::testing {
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                          const std::string& input) {
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    return {};
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  for (const auto& extra : env) {
+    const std::string name = extra.substr(0, extra.find('=') + 1);
+    std::erase_if(env_strings, [&](const std::string& s) { return s.rfind(name, 0) == 0; });
+    env_strings.push_back(extra);
+  }
+  std::vector<char*> c_env, c_argv;
+  for (auto& s : env_strings) c_env.push_back(s.data());
+  c_env.push_back(nullptr);
+  std::vector<std::string> args = argv;
+  for (auto& s : args) c_argv.push_back(s.data());
+  c_argv.push_back(nullptr);
+
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  ProcessResult result;
+  if (rc != 0) {
+    result.err = std::string("spawn failed: ") + std::strerror(rc);
+    close(in_pipe[1]);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    return result;
+  }
+  // Feed stdin and drain stdout/stderr together so neither side blocks on a full pipe.
+  std::size_t written = 0;
+  int in_fd = in_pipe[1];
+  if (input.empty()) {
+    close(in_fd);
+    in_fd = -1;
+  }
+  bool out_open = true, err_open = true;
+  char buf[65536];
+  while (out_open || err_open || in_fd >= 0) {
+    std::vector<pollfd> fds;
+    if (in_fd >= 0) fds.push_back({in_fd, POLLOUT, 0});
+    if (out_open) fds.push_back({out_pipe[0], POLLIN, 0});
+    if (err_open) fds.push_back({err_pipe[0], POLLIN, 0});
+    if (poll(fds.data(), fds.size(), 60'000) <= 0) break;
+    for (const auto& p : fds) {
+      if (p.revents == 0) continue;
+      if (p.fd == in_fd) {
+        const ssize_t n = write(in_fd, input.data() + written, input.size() - written);
+        if (n > 0) written += static_cast<std::size_t>(n);
+        if (n < 0 || written == input.size()) {
+          close(in_fd);
+          in_fd = -1;
+        }
+      } else {
+        const ssize_t n = read(p.fd, buf, sizeof buf);
+        std::string& sink = p.fd == out_pipe[0] ? result.out : result.err;
+        if (n > 0) {
+          sink.append(buf, static_cast<std::size_t>(n));
+        } else {
+          (p.fd == out_pipe[0] ? out_open : err_open) = false;
+        }
+      }
+    }
+  }
+  if (in_fd >= 0) close(in_fd);
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  return result;
+}
+
+}  // namespace linksnap::testing
