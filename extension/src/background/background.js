@@ -1,0 +1,40 @@
+// The service worker (Chromium) / background script (Firefox): wires browser events to
+// the modules. State lives in the modules; it is rebuilt when the worker starts again.
+
+import { api } from './api.js';
+import { host } from './native-port.js';
+import { acceptCapturePort, captureTab, lastTiming } from './capture.js';
+import { currentMenuTags, onMenuClick, onMenuShown, refreshMenus } from './menus.js';
+import { dispatch, handlers } from './handlers.js';
+
+api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  dispatch(msg, sender).then(sendResponse);
+  return true; // the answer is asynchronous
+});
+
+api.runtime.onConnect.addListener((port) => {
+  if (!acceptCapturePort(port)) port.disconnect();
+});
+
+api.contextMenus.onClicked.addListener((info, tab) => {
+  onMenuClick(info, tab).catch((e) => console.warn('LinkSnap menu:', e.message));
+});
+api.menus?.onShown?.addListener((info) => { onMenuShown(info); });
+
+// The keyboard shortcut: capture without the popup; the badge reports the outcome.
+async function onCommand(command, tab) {
+  if (command !== 'capture-page') return null;
+  const target = tab ?? (await api.tabs.query({ active: true, currentWindow: true }))[0];
+  if (!target) return null;
+  return captureTab(target.id);
+}
+api.commands.onCommand.addListener((command, tab) => {
+  onCommand(command, tab).catch((e) => console.warn('LinkSnap capture:', e.message));
+});
+
+api.runtime.onInstalled.addListener(() => { refreshMenus(); });
+api.runtime.onStartup.addListener(() => { refreshMenus(); });
+
+// For the browser tests: native context-menu clicks and keyboard shortcuts cannot be
+// driven headless, so the handlers they run are reachable from worker.evaluate.
+globalThis.linksnap = { host, handlers, captureTab, onMenuClick, onCommand, refreshMenus, currentMenuTags, lastTiming };

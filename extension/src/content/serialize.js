@@ -1,0 +1,250 @@
+// The DOM serializer: injected into the tab being captured (scripting.executeScript), it
+// writes the document *as the person sees it* as one HTML string:
+//  - current form values (value/checked/selected; never password fields' values),
+//  - <canvas> pixels as <img src="data:image/png…">,
+//  - open shadow roots as declarative shadow DOM (<template shadowrootmode="open">),
+//  - the image the browser chose (currentSrc) for srcset/<picture>/lazy images,
+//  - CSS that lives only in the CSSOM: rules scripts inserted into <style> sheets,
+//    adopted style sheets of the document and of shadow roots,
+//  - same-origin iframes' documents (as srcdoc, recursively),
+//  - a <base> (the page's own, or its base URL) and <meta charset="utf-8"> (the text is
+//    sent as UTF-8 whatever the page's original charset was).
+// Scripts and <noscript> are left out: the snapshot shows the page after its scripts ran.
+// It then hands the string to the background over a port, in pieces, and nothing else:
+// content scripts may only hand over a capture (see shared/messages.js).
+//
+// A classic script (content scripts cannot be modules); it defines one function on the
+// isolated world's globalThis and is safe to inject twice.
+(() => {
+  const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta',
+    'param', 'source', 'track', 'wbr', 'basefont', 'bgsound', 'frame', 'keygen']);
+  const RAW_TEXT = new Set(['style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
+  const DROP = new Set(['script', 'noscript']);
+  const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
+  const escapeText = (s) => s.replace(/[&<>\u00a0]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&nbsp;');
+  const escapeAttr = (s) => s.replace(/[&"<>\u00a0]/g, (c) =>
+    c === '&' ? '&amp;' : c === '"' ? '&quot;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&nbsp;');
+
+  function sheetText(sheet) {
+    try {
+      const rules = sheet.cssRules;
+      let text = '';
+      for (let i = 0; i < rules.length; i++) text += rules[i].cssText + '\n';
+      return text;
+    } catch {
+      return null; // a cross-origin sheet: its rules cannot be read (the host refetches it)
+    }
+  }
+
+  function adoptedStyles(root, out) {
+    let sheets;
+    try { sheets = root.adoptedStyleSheets; } catch { return; }
+    if (!sheets || !sheets.length) return;
+    for (const sheet of sheets) {
+      const text = sheetText(sheet);
+      if (text) out.push('<style data-linksnap="adopted">', text.replace(/<\/style/gi, '<\\/style'), '</style>');
+    }
+  }
+
+  // The URL to keep for an <img>: what the browser shows, or for a lazy image not loaded
+  // yet, the best guess of what it would show.
+  function chosenImageSrc(img) {
+    const lazy = img.getAttribute('data-src') || img.getAttribute('data-lazy-src') || img.getAttribute('data-original');
+    const current = img.currentSrc;
+    if (current && !(lazy && /^data:/.test(current) && img.naturalWidth <= 1)) return current;
+    if (lazy) return new URL(lazy, img.baseURI).href;
+    const srcset = img.getAttribute('srcset') || img.parentElement?.querySelector?.('source[srcset]')?.getAttribute('srcset');
+    if (srcset) {
+      const first = srcset.trim().split(/\s*,\s+/).map((c) => c.trim().split(/\s+/)[0]).filter(Boolean).pop();
+      if (first) return new URL(first, img.baseURI).href;
+    }
+    return img.src || null;
+  }
+
+  class Writer {
+    constructor(doc) {
+      this.doc = doc;
+      this.out = [];
+    }
+
+    document() {
+      const doc = this.doc;
+      const dt = doc.doctype;
+      if (dt) {
+        this.out.push('<!DOCTYPE ', dt.name || 'html');
+        if (dt.publicId) this.out.push(' PUBLIC "', dt.publicId, '"');
+        if (dt.systemId) this.out.push(dt.publicId ? '' : ' SYSTEM', ' "', dt.systemId, '"');
+        this.out.push('>\n');
+      }
+      for (let n = doc.firstChild; n; n = n.nextSibling) if (n.nodeType !== 10) this.node(n);
+      return this.out.join('');
+    }
+
+    node(n) {
+      switch (n.nodeType) {
+        case 1: this.element(n); break;
+        case 3: {
+          const p = n.parentNode;
+          const parentName = p && p.nodeType === 1 ? p.localName : '';
+          this.out.push(RAW_TEXT.has(parentName) && p.namespaceURI === HTML_NS ? n.data : escapeText(n.data));
+          break;
+        }
+        case 4: this.out.push('<![CDATA[', n.data, ']]>'); break;
+        case 8: this.out.push('<!--', n.data, '-->'); break;
+        case 11: for (let c = n.firstChild; c; c = c.nextSibling) this.node(c); break;
+        default: break;
+      }
+    }
+
+    children(el) {
+      for (let c = el.firstChild; c; c = c.nextSibling) this.node(c);
+    }
+
+    element(el) {
+      const name = el.localName;
+      const html = el.namespaceURI === HTML_NS;
+      if (html && DROP.has(name)) return;
+      if (html && name === 'canvas') { this.canvas(el); return; }
+      if (html && name === 'meta' && (el.hasAttribute('charset') ||
+          /^content-type$/i.test(el.getAttribute('http-equiv') || ''))) {
+        return; // written once, as utf-8, at the top of <head>
+      }
+
+      const attrs = new Map();
+      for (const a of el.attributes) {
+        if (/^on/i.test(a.name)) continue; // event handlers never run in a snapshot
+        attrs.set(a.name, a.value);
+      }
+      let content = null; // replacement for the children (textarea, style, iframe)
+
+      if (html) {
+        if (name === 'input') {
+          const type = (el.type || 'text').toLowerCase();
+          if (type === 'checkbox' || type === 'radio') {
+            if (el.checked) attrs.set('checked', ''); else attrs.delete('checked');
+          } else if (type === 'password' || type === 'file') {
+            attrs.delete('value'); // never store a typed password
+          } else {
+            attrs.set('value', el.value);
+          }
+        } else if (name === 'textarea') {
+          content = escapeText(el.value);
+        } else if (name === 'option') {
+          if (el.selected) attrs.set('selected', ''); else attrs.delete('selected');
+        } else if (name === 'img') {
+          const src = chosenImageSrc(el);
+          if (src) {
+            attrs.set('src', src);
+            attrs.delete('srcset');
+            attrs.delete('sizes');
+            attrs.delete('loading');
+          }
+        } else if (name === 'source' && el.parentElement?.localName === 'picture') {
+          return; // the <img> in the <picture> now names the chosen source itself
+        } else if (name === 'style') {
+          const text = el.sheet ? sheetText(el.sheet) : null;
+          content = (text ?? el.textContent).replace(/<\/style/gi, '<\\/style');
+        } else if (name === 'iframe' || name === 'frame') {
+          const inner = this.frameDocument(el);
+          if (inner !== null) {
+            if (el.hasAttribute('src')) attrs.set('data-linksnap-src', attrs.get('src'));
+            attrs.delete('src');
+            attrs.set('srcdoc', inner);
+          }
+          content = '';
+        } else if (name === 'a' || name === 'area') {
+          // keep as is; the base below resolves relative links
+        } else if (name === 'details' && el.open) {
+          attrs.set('open', '');
+        } else if (name === 'dialog' && el.open) {
+          attrs.set('open', '');
+        }
+      }
+
+      this.out.push('<', name);
+      for (const [k, v] of attrs) this.out.push(' ', k, '="', escapeAttr(v), '"');
+      this.out.push('>');
+      if (html && VOID.has(name)) return;
+
+      if (html && name === 'head') this.headPrologue(el);
+      const shadow = el.shadowRoot; // open roots only: closed ones cannot be read
+      if (shadow) {
+        this.out.push('<template shadowrootmode="open"',
+          shadow.delegatesFocus ? ' shadowrootdelegatesfocus=""' : '', '>');
+        adoptedStyles(shadow, this.out);
+        this.children(shadow);
+        this.out.push('</template>');
+      }
+      if (content !== null) this.out.push(content);
+      else if (html && name === 'template') this.children(el.content);
+      else this.children(el);
+      if (html && name === 'head') adoptedStyles(this.doc, this.out);
+      this.out.push('</', name, '>');
+    }
+
+    headPrologue(head) {
+      this.out.push('<meta charset="utf-8">');
+      if (!head.querySelector('base[href]')) {
+        // Relative URLs keep resolving against the page, wherever the snapshot is shown.
+        this.out.push('<base href="', escapeAttr(this.doc.baseURI), '" data-linksnap="base">');
+      }
+    }
+
+    canvas(el) {
+      let data = null;
+      try { data = el.toDataURL('image/png'); } catch { /* tainted by cross-origin pixels */ }
+      const attrs = [];
+      for (const a of el.attributes) if (!/^on/i.test(a.name)) attrs.push([a.name, a.value]);
+      if (!data) { // keep the box; its pixels cannot be read
+        this.out.push('<canvas');
+        for (const [k, v] of attrs) this.out.push(' ', k, '="', escapeAttr(v), '"');
+        this.out.push('></canvas>');
+        return;
+      }
+      this.out.push('<img src="', data, '" data-linksnap="canvas"');
+      for (const [k, v] of attrs) this.out.push(' ', k, '="', escapeAttr(v), '"');
+      if (!el.hasAttribute('width')) this.out.push(' width="', String(el.width), '"');
+      if (!el.hasAttribute('height')) this.out.push(' height="', String(el.height), '"');
+      this.out.push('>');
+    }
+
+    frameDocument(frame) {
+      let doc = null;
+      try { doc = frame.contentDocument; } catch { /* cross-origin */ }
+      if (!doc || !doc.documentElement) return null;
+      return new Writer(doc).document();
+    }
+  }
+
+  // Chrome's runtime.Port messages go through JSON; 8 MiB pieces keep each message small
+  // enough to never stall the renderer while staying few for a 50 MB page.
+  const PIECE_CHARS = 8 * 1024 * 1024;
+
+  globalThis.__linksnapCapture = async (token, portName) => {
+    const api = globalThis.browser ?? globalThis.chrome;
+    const started = performance.now();
+    let html;
+    try {
+      html = new Writer(document).document();
+    } catch (e) {
+      return { ok: false, error: { code: 'capture_failed', message: String(e?.message ?? e) } };
+    }
+    const serializeMs = performance.now() - started;
+    const port = api.runtime.connect({ name: portName });
+    const total = Math.max(1, Math.ceil(html.length / PIECE_CHARS));
+    port.postMessage({ type: 'begin', token, url: location.href, title: document.title, total,
+      length: html.length, serializeMs });
+    for (let seq = 0; seq < total; seq++) {
+      // Never cut a surrogate pair in two: move the cut one unit back if it would.
+      let start = seq * PIECE_CHARS;
+      let end = Math.min(html.length, start + PIECE_CHARS);
+      if (start > 0 && (html.charCodeAt(start) & 0xfc00) === 0xdc00) start--;
+      if (end < html.length && (html.charCodeAt(end) & 0xfc00) === 0xdc00) end--;
+      port.postMessage({ type: 'piece', token, seq, data: html.slice(start, end) });
+    }
+    port.postMessage({ type: 'end', token });
+    return { ok: true, length: html.length, serializeMs };
+  };
+})();

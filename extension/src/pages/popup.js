@@ -1,0 +1,168 @@
+// The toolbar popup. Opening it is the one click that saves the current page (as Pocket's
+// button does) when the page is not saved yet; a saved page shows its state, its tags
+// (editable) and "Save again". Below: search as you type, tag filter chips, "Add link".
+// Tests open popup.html?tab=<tabId> in a tab of their own, so the page it speaks about is
+// given rather than "the active tab".
+
+import { api, errorText, h, hostCall, isHostProblem, localize, send, snippetElement, t, tagEditor, viewerUrl } from './common.js';
+import { debounce, formatLocalTime, menuTags } from '../shared/format.js';
+import { displayUrl, urlFromInput } from '../shared/url.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const state = { tabId: null, page: null, filter: new Set(), query: '', searchSeq: 0 };
+
+function showHostProblem(e) {
+  $('host-problem').hidden = false;
+  $('host-problem-text').textContent = errorText(e);
+  for (const el of document.querySelectorAll('.search, .add-link, #page')) el.hidden = true;
+}
+
+async function currentTab() {
+  if (params.has('tab')) return Number(params.get('tab'));
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
+// --- The current page -----------------------------------------------------------------
+function renderPage({ busy = false, message = '', error = null } = {}) {
+  const page = state.page;
+  $('page').hidden = false;
+  $('page-title').textContent = page.link?.title || page.title || displayUrl(page.url);
+  $('page-title').title = page.url;
+  const stateEl = $('page-state');
+  stateEl.className = error ? 'error' : busy ? 'muted' : page.link ? 'ok' : 'muted';
+  if (error) stateEl.textContent = errorText(error);
+  else if (busy) stateEl.textContent = message || t('pageSaving');
+  else if (!page.capturable) stateEl.textContent = t('errNotCapturable');
+  else if (page.link) {
+    stateEl.textContent = t('pageSavedAt', [formatLocalTime(page.link.last_captured_at ?? page.link.updated_at)]) +
+      (page.link.snapshot_count > 1 ? ` · ${t('snapshotsCount', [String(page.link.snapshot_count)])}` : '');
+  } else stateEl.textContent = t('pageNotSaved');
+  const save = $('save-page');
+  save.hidden = !page.capturable;
+  save.disabled = busy;
+  save.textContent = page.link ? t('pageSaveAgain') : t('pageSave');
+  const open = $('open-snapshot');
+  open.hidden = !page.link;
+  if (page.link) open.href = viewerUrl(page.link.id);
+  $('page-tags').replaceChildren(page.link
+    ? tagEditor(page.link, (link) => { state.page.link = link; loadTagChips(); runSearch(); }, (e) => renderPage({ error: e }))
+    : '');
+}
+
+async function capture() {
+  renderPage({ busy: true, message: t('pageSaving') });
+  const started = performance.now();
+  try {
+    const result = await send('capture', { tabId: state.tabId });
+    state.page.link = result.link;
+    renderPage();
+    $('page-state').dataset.ms = String(Math.round(performance.now() - started));
+    loadTagChips();
+    runSearch();
+  } catch (e) {
+    if (isHostProblem(e) && e.code !== 'host_timeout') showHostProblem(e);
+    else renderPage({ error: e });
+  }
+}
+
+async function loadPage() {
+  if (state.tabId === null) return;
+  try {
+    state.page = await send('page.state', { tabId: state.tabId });
+  } catch (e) {
+    if (isHostProblem(e)) { showHostProblem(e); return; }
+    state.page = { url: '', title: '', capturable: false, link: null };
+  }
+  renderPage();
+  if (state.page.capturable && !state.page.link && params.get('autosave') !== '0') await capture();
+}
+
+// --- Search ---------------------------------------------------------------------------
+async function loadTagChips() {
+  let tags = [];
+  try { tags = (await hostCall('tags')).tags ?? []; } catch { return; }
+  const names = menuTags(tags, 12);
+  for (const f of state.filter) if (!names.includes(f)) names.push(f);
+  $('tag-chips').replaceChildren(...names.map((name) => h('button', {
+    type: 'button', class: 'chip', 'aria-pressed': String(state.filter.has(name)),
+    onclick: (ev) => {
+      if (state.filter.has(name)) state.filter.delete(name); else state.filter.add(name);
+      ev.currentTarget.setAttribute('aria-pressed', String(state.filter.has(name)));
+      runSearch();
+    },
+  }, name)));
+}
+
+function resultItem(r) {
+  return h('li', {},
+    h('a', { class: 'title', href: viewerUrl(r.id), target: '_blank', title: t('openSnapshot') }, r.title || displayUrl(r.url)),
+    h('div', { class: 'url' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', title: t('openLive') }, displayUrl(r.url))),
+    r.snippet ? snippetElement(r.snippet) : null,
+    h('div', { class: 'meta' },
+      ...(r.tags ?? []).map((tag) => h('span', { class: 'chip' }, tag)),
+      h('time', { datetime: r.last_captured_at ?? r.updated_at ?? '' }, formatLocalTime(r.last_captured_at ?? r.updated_at))));
+}
+
+async function runSearch() {
+  const seq = ++state.searchSeq;
+  const args = { query: state.query, limit: 30 };
+  if (state.filter.size) args.tags = [...state.filter];
+  let results;
+  try {
+    results = (await hostCall('search', args)).results ?? [];
+  } catch (e) {
+    if (seq !== state.searchSeq) return;
+    if (isHostProblem(e)) { showHostProblem(e); return; }
+    $('result-count').textContent = errorText(e);
+    $('results').replaceChildren();
+    return;
+  }
+  if (seq !== state.searchSeq) return; // a newer query was typed meanwhile
+  $('result-count').textContent = results.length ? '' : state.query ? t('popupNoResults') : '';
+  $('results').replaceChildren(...results.map(resultItem));
+}
+const searchSoon = debounce(runSearch, 180);
+
+// --- Add link -------------------------------------------------------------------------
+async function addLink(ev) {
+  ev.preventDefault();
+  const status = $('add-status');
+  const url = urlFromInput($('add-url').value);
+  if (!url) { status.className = 'error small'; status.textContent = t('errInvalidUrl', [$('add-url').value]); return; }
+  status.className = 'muted small';
+  status.textContent = t('popupAdding');
+  try {
+    const result = await hostCall('add', { url });
+    status.className = 'ok small';
+    status.textContent = t('popupAdded', [result.link.title || displayUrl(result.link.url)]);
+    $('add-url').value = '';
+    runSearch();
+  } catch (e) {
+    status.className = 'error small';
+    status.textContent = errorText(e);
+  }
+}
+
+async function main() {
+  localize();
+  $('open-manager').addEventListener('click', () => {
+    api.tabs.create({ url: api.runtime.getURL('src/pages/manager.html') });
+  });
+  $('search').addEventListener('input', (ev) => { state.query = ev.target.value.trim(); searchSoon(); });
+  $('save-page').addEventListener('click', capture);
+  $('add-form').addEventListener('submit', addLink);
+  try {
+    await send('status');
+  } catch (e) {
+    showHostProblem(e);
+    return;
+  }
+  state.tabId = await currentTab();
+  $('search').focus();
+  await Promise.all([loadTagChips(), runSearch(), loadPage()]);
+  document.body.dataset.ready = 'true';
+}
+
+main();

@@ -1,0 +1,135 @@
+// The messages extension pages send to the background ({cmd, args}), who may send which,
+// and the words a person sees for each error. Pure: tested under node.
+//
+// Privilege (like uBlock Origin's messaging.js): a content script runs inside a web page,
+// so whatever it sends is treated as coming from that page. It may only hand over a
+// capture the background asked for (on a port, see background/capture.js). Everything
+// else, above all the destructive host commands, is only accepted from LinkSnap's own
+// pages (popup, viewer, manager, new-tag dialog).
+
+/** Host commands an extension page may send through the background ('host' below). */
+export const HOST_COMMANDS = new Set([
+  'ping', 'save', 'add', 'lookup', 'list', 'search', 'show', 'view', 'update', 'rm',
+  'tag', 'untag', 'tags', 'tags.rename', 'tags.merge', 'tags.delete',
+]);
+
+/** Host commands that change or delete existing data (docs/protocol.md: destructive). */
+export const DESTRUCTIVE = new Set(['update', 'rm', 'tag', 'untag', 'tags.rename', 'tags.merge', 'tags.delete']);
+
+/** Host commands after which the tag list (and so the context menu) may have changed. */
+export const CHANGES_TAGS = new Set(['save', 'add', 'rm', 'tag', 'untag', 'tags.rename', 'tags.merge', 'tags.delete']);
+
+/** Background commands, each with the check of its args. */
+const BACKGROUND_COMMANDS = {
+  // {cmd: host command, args: its args}
+  host: (a) => str(a, 'cmd') ?? (HOST_COMMANDS.has(a.cmd) ? null : `unknown host command "${a.cmd}"`) ??
+    (a.args === undefined || isObject(a.args) ? null : 'args.args must be an object'),
+  // Is the host there and working? → {host_version, …} or an error
+  status: () => null,
+  // Capture a tab: {tabId, tags?}
+  capture: (a) => int(a, 'tabId') ?? optTags(a),
+  // The state of the page in a tab: {tabId} → {url, title, capturable, link|null}
+  'page.state': (a) => int(a, 'tabId'),
+  // Tag a URL, saving it first when it is not saved (the context menu's path): {url, tags, tabId?}
+  'tag.url': (a) => str(a, 'url') ?? tags(a),
+};
+
+/** Is `cmd` a background command? */
+export function isKnownCommand(cmd) {
+  return Object.hasOwn(BACKGROUND_COMMANDS, cmd);
+}
+
+/**
+ * Checks a message from runtime.sendMessage. Returns null when it is well formed, else an
+ * error {code, message} to send back.
+ */
+export function validateMessage(msg) {
+  if (!isObject(msg)) return { code: 'bad_request', message: 'a message must be an object' };
+  if (typeof msg.cmd !== 'string') return { code: 'bad_request', message: 'a message needs a "cmd" string' };
+  if (!isKnownCommand(msg.cmd)) return { code: 'unknown_command', message: `no such command "${msg.cmd}"` };
+  const args = msg.args ?? {};
+  if (!isObject(args)) return { code: 'bad_request', message: '"args" must be an object' };
+  const problem = BACKGROUND_COMMANDS[msg.cmd](args);
+  return problem ? { code: 'bad_request', message: problem } : null;
+}
+
+/**
+ * Who sent a message: 'extension' for LinkSnap's own pages, 'content' for anything that
+ * runs in a web page (a content script) or that we cannot place.
+ * `extensionOrigin` is runtime.getURL('') ("chrome-extension://<id>/").
+ */
+export function senderKind(sender, ownId, extensionOrigin) {
+  if (!sender || sender.id !== ownId) return 'foreign';
+  const url = String(sender.url ?? '');
+  if (url.startsWith(extensionOrigin) && (sender.origin === undefined || extensionOrigin.startsWith(sender.origin))) {
+    return 'extension';
+  }
+  return 'content';
+}
+
+/** May a sender of this kind send this message? Only extension pages send runtime messages. */
+export function isAllowed(kind) {
+  return kind === 'extension';
+}
+
+/**
+ * The i18n message key (and substitutions) that explains an error to a person.
+ * `error` is {code, message} from the host or the background.
+ */
+export function errorMessageKey(error) {
+  const code = error?.code ?? 'internal_error';
+  const known = {
+    host_missing: 'errHostMissing',
+    host_forbidden: 'errHostForbidden',
+    host_crashed: 'errHostCrashed',
+    host_timeout: 'errHostTimeout',
+    host_protocol: 'errHostCrashed',
+    not_capturable: 'errNotCapturable',
+    capture_blocked: 'errCaptureBlocked',
+    capture_failed: 'errCaptureFailed',
+    forbidden: 'errForbidden',
+    invalid_url: 'errInvalidUrl',
+    unsupported_scheme: 'errUnsupportedScheme',
+    fetch_failed: 'errFetchFailed',
+    http_error: 'errHttpError',
+    timeout: 'errTimeout',
+    too_many_redirects: 'errFetchFailed',
+    too_large: 'errTooLarge',
+    io_error: 'errIo',
+    database_error: 'errDatabase',
+    not_found: 'errNotFound',
+    conflict: 'errConflict',
+  };
+  return { key: known[code] ?? 'errGeneric', detail: String(error?.message ?? '') };
+}
+
+/**
+ * Turns a runtime.lastError / port error text from connectNative into an error code: the
+ * browser's words are stable but terse; the person gets ours (errorMessageKey).
+ */
+export function classifyPortError(text) {
+  const s = String(text ?? '');
+  if (/not found/i.test(s)) return 'host_missing'; // "Specified native messaging host not found."
+  if (/forbidden/i.test(s)) return 'host_forbidden'; // "Access to the specified native messaging host is forbidden."
+  if (/exited|communicating|disconnect/i.test(s)) return 'host_crashed';
+  return 'host_crashed';
+}
+
+function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+function str(a, k) { return typeof a[k] === 'string' && a[k] !== '' ? null : `args.${k} must be a non-empty string`; }
+function int(a, k) { return Number.isInteger(a[k]) ? null : `args.${k} must be an integer`; }
+function tags(a) {
+  return Array.isArray(a.tags) && a.tags.length > 0 && a.tags.every((t) => typeof t === 'string' && t.trim())
+    ? null : 'args.tags must be a non-empty array of tag names';
+}
+function optTags(a) { return a.tags === undefined ? null : tags(a); }
+
+/**
+ * One sentence a person can act on for an error, in their language: `t` is
+ * i18n.getMessage. The host's own text is added when it says more than the code.
+ */
+export function describeError(error, t) {
+  const { key, detail } = errorMessageKey(error);
+  const text = t(key, [detail]) || detail || String(error?.code ?? 'error');
+  return text;
+}
