@@ -37,6 +37,9 @@ struct CommandInfo {
 
 const std::vector<CommandInfo>& all_commands();
 
+// What `ping` answers: host, protocol and schema versions.
+nlohmann::json version_info();
+
 // Runs a command by name; unknown_command for a name that is not in all_commands().
 Result<nlohmann::json> run(Context& ctx, std::string_view name, const nlohmann::json& args);
 

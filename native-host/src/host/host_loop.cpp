@@ -92,17 +92,16 @@ void run_worker(WorkQueue& queue, Replier& replier, const HostOptions& options) 
   std::optional<store::Store> store;
   std::unique_ptr<net::Fetcher> fetcher;
   while (auto job = queue.pop()) {
+    if (job->cmd == "ping") {
+      // Answered without the store: a ping is the extension's "is the host installed?" probe
+      // and must work (and be fast) even when the data dir is unusable.
+      replier.ok(job->id, commands::version_info());
+      continue;
+    }
     if (!store) {
-      // Opened on first use so a ping answers even when the data dir is unusable.
       auto opened = store::Store::open(options.data_dir, clock);
       if (!opened.ok()) {
-        if (job->cmd == "ping") {
-          replier.ok(job->id, json{{"host_version", LINKSNAP_VERSION},
-                                   {"protocol_version", commands::kProtocolVersion},
-                                   {"store_error", opened.error().message}});
-        } else {
-          replier.fail(job->id, opened.error());
-        }
+        replier.fail(job->id, opened.error());
         continue;
       }
       store.emplace(std::move(*opened));
