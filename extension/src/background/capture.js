@@ -5,6 +5,7 @@ import { api, t } from './api.js';
 import { host, HostError } from './native-port.js';
 import { isCapturable } from '../shared/url.js';
 import { describeError } from '../shared/messages.js';
+import { utf8Length } from '../shared/chunking.js';
 
 export const CAPTURE_PORT = 'linksnap-capture';
 const HANDOVER_TIMEOUT_MS = 120_000;
@@ -140,7 +141,7 @@ async function doCapture(tabId, tags) {
     const timing = {
       totalMs: Math.round(done - started), serializeMs: Math.round(page.serializeMs ?? 0),
       handoverMs: Math.round(serialized - started), hostMs: Math.round(done - serialized),
-      chars: page.html.length,
+      chars: page.html.length, bytes: utf8Length(page.html),
     };
     lastTiming.value = timing;
     await setBadge(tabId, '✓', '#188038', t('badgeSaved'));
