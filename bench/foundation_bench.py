@@ -129,6 +129,7 @@ def main():
     ap.add_argument("--links", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--keep", action="store_true", help="keep the generated store")
+    ap.add_argument("--home", help="reuse the store in this directory (generated there if empty)")
     a = ap.parse_args()
     host = os.path.join(a.build, "native-host", "linksnap-host")
     cli = os.path.join(a.build, "native-host", "linksnap")
@@ -136,10 +137,14 @@ def main():
         if not os.access(b, os.X_OK):
             sys.exit(f"{b} is missing: build first (cmake --build {a.build})")
 
-    home = tempfile.mkdtemp(prefix="linksnap-bench-")
+    home = a.home or tempfile.mkdtemp(prefix="linksnap-bench-")
     try:
-        gen = generate_store(host, home, a.links)
         db = os.path.join(home, "linksnap.db")
+        if a.home and os.path.exists(db):
+            gen = float("nan")
+            print("reusing the existing store")
+        else:
+            gen = generate_store(host, home, a.links)
         size = sum(os.path.getsize(os.path.join(home, f)) for f in os.listdir(home) if f.startswith("linksnap.db"))
         print(f"store: {a.links} links generated through linksnap-host in {gen:.1f} s "
               f"({a.links / gen:.0f} saves/s); database {size / 2**20:.1f} MiB ({db})")
@@ -154,7 +159,7 @@ def main():
             print(f"  linksnap {label:<34} {ms(statistics.median(t))}"
                   f"   ({ms(min(t)).strip()} .. {ms(max(t)).strip()}), {hits} results")
     finally:
-        if a.keep:
+        if a.keep or a.home:
             print(f"kept {home}")
         else:
             shutil.rmtree(home, ignore_errors=True)

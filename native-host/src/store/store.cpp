@@ -336,14 +336,17 @@ Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
   std::vector<std::string> args{*match};
   auto filter = tag_filter_sql(options.tags, 2, args);
   if (!filter.ok()) return filter.error();
-  // Title and tag matches weigh most, then the URL, then the page text.
+  // Rank every match but build snippets only for the page of results: snippet() re-tokenizes
+  // the text, and a common word can match most of the store. Title and tag matches weigh
+  // most, then the URL, then the page text.
   const std::string sql =
-      std::string("SELECT ") + kLinkColumns +
-      ", snippet(search_index, -1, char(2), char(3), '…', 24), "
-      "bm25(search_index, 10.0, 4.0, 1.0, 8.0) AS rank "
-      "FROM search_index JOIN links l ON l.id = search_index.rowid "
-      "WHERE search_index MATCH ?1" + *filter +
-      " ORDER BY rank, l.updated_at DESC LIMIT ?" + std::to_string(args.size() + 1);
+      "WITH top AS (SELECT s.rowid AS id, s.rank AS rank FROM search_index s "
+      "JOIN links l ON l.id = s.rowid WHERE s.search_index MATCH ?1 "
+      "AND s.rank MATCH 'bm25(10.0, 4.0, 1.0, 8.0)'" + *filter +
+      " ORDER BY s.rank LIMIT ?" + std::to_string(args.size() + 1) + ") "
+      "SELECT " + kLinkColumns + ", snippet(search_index, -1, char(2), char(3), '…', 24), top.rank "
+      "FROM top JOIN links l ON l.id = top.id JOIN search_index ON search_index.rowid = top.id "
+      "WHERE search_index MATCH ?1 ORDER BY top.rank, l.updated_at DESC";
   auto st = db_.prepare(sql);
   if (!st.ok()) return st.error();
   int i = 1;
