@@ -37,7 +37,8 @@ FakeFetcher make_site() {
       {"https://site.test/evil", {302, "", "", "file:///etc/passwd", {}, {}}},
       {"https://site.test/down", {0, "", "", {}, errc::kFetchFailed, {}}},
       {"https://site.test/slow", {0, "", "", {}, errc::kTimeout, {}}},
-      {"https://site.test/custom", {0, "", "", {}, errc::kFetchFailed, "could not resolve host site.test"}},
+      {"https://site.test/custom",
+       {0, "", "", {}, errc::kFetchFailed, "could not resolve host site.test"}},
   });
 }
 
@@ -102,7 +103,8 @@ TEST(FakeFetcherTest, RedirectLoopFailsWithTooManyRedirects) {
   limits.max_redirects = 3;
   const FetchResult r = fetcher.fetch_one({"https://site.test/loop1", "", 0}, limits);
   EXPECT_EQ(r.error_code, errc::kTooManyRedirects);
-  EXPECT_EQ(r.error_message, "too many redirects fetching https://site.test/loop1 (the limit is 3)");
+  EXPECT_EQ(r.error_message,
+            "too many redirects fetching https://site.test/loop1 (the limit is 3)");
 }
 
 TEST(FakeFetcherTest, InjectedErrorsCarryCodeAndAMessage) {
@@ -155,16 +157,17 @@ TEST(FakeFetcherTest, SessionAnswersInOrderAndRecordsRequests) {
   EXPECT_EQ(session->next()->tag, 1u);
   EXPECT_EQ(session->next()->error_code, errc::kUnsupportedScheme);
   EXPECT_FALSE(session->next().has_value());
-  EXPECT_EQ(fetcher.requests(), (std::vector<std::string>{"https://site.test/",
-                                                          "https://site.test/a.css",
-                                                          "data:image/png;base64,AAAA"}));
+  EXPECT_EQ(fetcher.requests(),
+            (std::vector<std::string>{"https://site.test/", "https://site.test/a.css",
+                                      "data:image/png;base64,AAAA"}));
   fetcher.clear_requests();
   EXPECT_TRUE(fetcher.requests().empty());
 }
 
 TEST(FakeFetcherTest, FromDirectoryServesTheFixtureWithContentTypes) {
   FakeFetcher fetcher = FakeFetcher::from_directory("http://fixture.test/chrony/", kFixture);
-  const FetchResult page = fetcher.fetch_one({"http://fixture.test/chrony/chrony-nts.html", "", 0}, {});
+  const FetchResult page =
+      fetcher.fetch_one({"http://fixture.test/chrony/chrony-nts.html", "", 0}, {});
   ASSERT_TRUE(page.http_ok());
   EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
   EXPECT_EQ(page.body, read_fixture("chrony-nts.html"));

@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 constexpr std::size_t kMaxRequestBody = 1 << 20;
-constexpr int kIdleTimeoutMs = 60'000;   // an idle keep-alive connection is closed after this
+constexpr int kIdleTimeoutMs = 60'000;       // an idle keep-alive connection is closed after this
 constexpr int kSendStallTimeoutMs = 30'000;  // a client that stops reading for this long is dropped
 constexpr std::size_t kMaxBombBytes = std::size_t{4} << 30;
 
@@ -62,8 +62,7 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-        hex_value(s[i + 2]) >= 0) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
       i += 2;
     } else if (plus_is_space && s[i] == '+') {
@@ -103,32 +102,33 @@ std::optional<std::size_t> parse_size(std::string_view s) {
 }
 
 const char* reason_phrase(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 410: return "Gone";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
-  }
+  static const std::map<int, const char*> kPhrases = {
+      {200, "OK"},
+      {201, "Created"},
+      {204, "No Content"},
+      {206, "Partial Content"},
+      {301, "Moved Permanently"},
+      {302, "Found"},
+      {303, "See Other"},
+      {304, "Not Modified"},
+      {307, "Temporary Redirect"},
+      {308, "Permanent Redirect"},
+      {400, "Bad Request"},
+      {401, "Unauthorized"},
+      {403, "Forbidden"},
+      {404, "Not Found"},
+      {405, "Method Not Allowed"},
+      {410, "Gone"},
+      {429, "Too Many Requests"},
+      {431, "Request Header Fields Too Large"},
+      {500, "Internal Server Error"},
+      {501, "Not Implemented"},
+      {502, "Bad Gateway"},
+      {503, "Service Unavailable"},
+      {504, "Gateway Timeout"},
+  };
+  const auto it = kPhrases.find(status);
+  return it == kPhrases.end() ? "Status" : it->second;
 }
 
 bool is_compressible(std::string_view content_type) {
@@ -217,9 +217,10 @@ std::string gzip_zeros(std::size_t size) {
   uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(segment.data()), kSegment);
   const uLong segment_crc = crc;
   for (std::size_t i = 1; i < size / kSegment; ++i) crc = crc32_combine(crc, segment_crc, kSegment);
-  crc = crc32_combine(crc, crc32(0L, reinterpret_cast<const Bytef*>(segment.data()),
-                                 static_cast<uInt>(size % kSegment)),
-                      static_cast<z_off_t>(size % kSegment));
+  crc = crc32_combine(
+      crc,
+      crc32(0L, reinterpret_cast<const Bytef*>(segment.data()), static_cast<uInt>(size % kSegment)),
+      static_cast<z_off_t>(size % kSegment));
   const auto isize = static_cast<uint32_t>(size & 0xffffffffu);
   const std::size_t t = out.size() - 8;
   for (int i = 0; i < 4; ++i) {
@@ -376,7 +377,8 @@ struct TestHttpServer::Impl {
     std::size_t start = 0;
     while (start <= rel.size()) {
       const auto slash = rel.find('/', start);
-      const auto seg = rel.substr(start, slash == std::string_view::npos ? rel.npos : slash - start);
+      const auto seg =
+          rel.substr(start, slash == std::string_view::npos ? rel.npos : slash - start);
       if (seg == ".." || seg.find('\\') != std::string_view::npos) {
         return text_response(403, "path traversal refused\n");
       }
@@ -520,8 +522,8 @@ struct TestHttpServer::Impl {
       }
     }
 
-    std::string head_text = "HTTP/1.1 " + std::to_string(r.status) + " " +
-                            reason_phrase(r.status) + "\r\nServer: linksnap-test-server\r\n";
+    std::string head_text = "HTTP/1.1 " + std::to_string(r.status) + " " + reason_phrase(r.status) +
+                            "\r\nServer: linksnap-test-server\r\n";
     for (const auto& [name, value] : r.headers) head_text += name + ": " + value + "\r\n";
     if (r.chunked_bytes) {
       head_text += "Transfer-Encoding: chunked\r\n";
@@ -678,8 +680,7 @@ struct TestHttpServer::Impl {
       const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         // EMFILE and friends: back off briefly instead of spinning.
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-            errno != ECONNABORTED) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
           sleep_ms(10);
         }
         continue;
@@ -745,8 +746,8 @@ TestHttpServer::TestHttpServer(Options options) : impl_(std::make_unique<Impl>()
     if (s.listen_fd >= 0) ::close(s.listen_fd);
     ::close(s.wake_read);
     ::close(s.wake_write);
-    throw std::runtime_error("cannot listen on 127.0.0.1 port " +
-                             std::to_string(s.options.port) + ": " + why);
+    throw std::runtime_error("cannot listen on 127.0.0.1 port " + std::to_string(s.options.port) +
+                             ": " + why);
   }
   s.port = ntohs(addr.sin_port);
   s.acceptor = std::thread([&s] { s.accept_loop(); });

@@ -28,10 +28,10 @@ namespace linksnap::test {
 class TestHttpServer {
  public:
   struct Options {
-    std::string root;       // folder served at "/"; empty: only the /__ routes answer
-    uint16_t port = 0;      // 0: a free port chosen by the kernel
-    int latency_ms = 0;     // sleep before answering each request (benchmarks use 20)
-    bool gzip = true;       // gzip text-like bodies when the request accepts gzip
+    std::string root;    // folder served at "/"; empty: only the /__ routes answer
+    uint16_t port = 0;   // 0: a free port chosen by the kernel
+    int latency_ms = 0;  // sleep before answering each request (benchmarks use 20)
+    bool gzip = true;    // gzip text-like bodies when the request accepts gzip
   };
 
   // Binds 127.0.0.1 and starts serving. Throws std::runtime_error if it cannot listen (test

@@ -226,11 +226,13 @@ class CurlSession final : public FetchSession {
 
   // Called from the write callback with decoded body bytes; false aborts the transfer.
   bool accept_bytes(Transfer& t, const char* data, std::size_t n) noexcept {
-    if (n > limits_.max_bytes_per_response - std::min(t.body.size(), limits_.max_bytes_per_response)) {
+    if (n >
+        limits_.max_bytes_per_response - std::min(t.body.size(), limits_.max_bytes_per_response)) {
       t.abort = Transfer::Abort::kTooLarge;
       return false;
     }
-    if (n > limits_.max_bytes_per_session - std::min(session_bytes_, limits_.max_bytes_per_session)) {
+    if (n >
+        limits_.max_bytes_per_session - std::min(session_bytes_, limits_.max_bytes_per_session)) {
       t.abort = Transfer::Abort::kSessionBudget;
       budget_spent_ = true;
       return false;
@@ -327,9 +329,9 @@ class CurlSession final : public FetchSession {
     set(CURLOPT_SHARE, share_);
     set(CURLOPT_COOKIEFILE, "");  // in-memory cookie engine, shared through share_
     if (rc != CURLE_OK) {
-      done_.push_back(failed_result(
-          t->request, errc::kInternal,
-          std::string("could not configure libcurl: ") + curl_easy_strerror(rc)));
+      done_.push_back(
+          failed_result(t->request, errc::kInternal,
+                        std::string("could not configure libcurl: ") + curl_easy_strerror(rc)));
       curl_easy_cleanup(e);
       return;
     }
@@ -404,7 +406,8 @@ class CurlSession final : public FetchSession {
     switch (code) {
       case CURLE_UNSUPPORTED_PROTOCOL: {
         // The first URL was checked in add(), so this is a redirect to a refused scheme.
-        if (where != t.request.url) return {errc::kUnsupportedScheme, redirect_refused_message(where)};
+        if (where != t.request.url)
+          return {errc::kUnsupportedScheme, redirect_refused_message(where)};
         const Status s = check_fetchable_url(where);
         return {errc::kUnsupportedScheme,
                 s.ok() ? "only http and https URLs can be fetched: " + detail : s.error().message};
@@ -428,13 +431,15 @@ class CurlSession final : public FetchSession {
         return {errc::kFetchFailed, "could not connect to " + host + " port " + port + ": " + why};
       }
       case CURLE_OPERATION_TIMEDOUT: {
-        // Our clock starts before libcurl's, so if the request timer had fired we would have
-        // measured at least its length; anything shorter was the connect timer.
+        // Which timer fired? libcurl runs the connect timer only while connecting, and only it
+        // can fire first when it is the shorter one; the measured time says which limit was
+        // reached (libcurl may fire a millisecond early, so compare with the midpoint).
         const auto request_limit = limits_.timeout_per_request;
+        const auto connect_limit = limits_.connect_timeout;
         if (request_limit.count() == 0 ||
-            (limits_.connect_timeout < request_limit && r.elapsed < request_limit)) {
+            (connect_limit < request_limit && r.elapsed < (connect_limit + request_limit) / 2)) {
           return {errc::kTimeout, "could not connect to " + host + " port " + port + " within " +
-                                      describe_duration(limits_.connect_timeout)};
+                                      describe_duration(connect_limit)};
         }
         return {errc::kTimeout, request_timeout_message(request_limit, where)};
       }
@@ -471,8 +476,8 @@ class CurlSession final : public FetchSession {
         return {errc::kFetchFailed,
                 "could not decode the compressed response from " + where + ": " + detail};
       case CURLE_WEIRD_SERVER_REPLY:
-        return {errc::kFetchFailed,
-                host + " sent a response that is not valid HTTP (fetching " + where + "): " + detail};
+        return {errc::kFetchFailed, host + " sent a response that is not valid HTTP (fetching " +
+                                        where + "): " + detail};
       case CURLE_OUT_OF_MEMORY:
         return {errc::kInternal, "out of memory while fetching " + where};
       default:

@@ -44,7 +44,8 @@ std::string_view origin_of(std::string_view url) {
 // query-only and same-folder references (dot segments are left as written).
 std::string resolve(std::string_view base, std::string_view ref) {
   if (has_scheme(ref)) return std::string(ref);
-  if (ref.starts_with("//")) return std::string(base.substr(0, base.find(':') + 1)) + std::string(ref);
+  if (ref.starts_with("//"))
+    return std::string(base.substr(0, base.find(':') + 1)) + std::string(ref);
   const std::string_view origin = origin_of(base);
   if (ref.starts_with('/')) return std::string(origin) + std::string(ref);
   const std::string_view without_query = base.substr(0, base.find_first_of("?#"));
@@ -94,7 +95,8 @@ std::string encode_segment(std::string_view segment) {
   std::string out;
   for (char ch : segment) {
     const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || std::string_view("-._~!$&'()*+,;=:@").find(ch) != std::string_view::npos) {
+    if (std::isalnum(c) ||
+        std::string_view("-._~!$&'()*+,;=:@").find(ch) != std::string_view::npos) {
       out.push_back(ch);
     } else {
       out.push_back('%');
@@ -128,17 +130,14 @@ std::string content_type_for_path(std::string_view path) {
   const auto dot = name.rfind('.');
   const std::string ext = dot == std::string_view::npos ? "" : ascii_lower(name.substr(dot + 1));
   static const std::map<std::string, std::string, std::less<>> kTypes = {
-      {"html", "text/html"},       {"htm", "text/html"},
-      {"css", "text/css"},         {"js", "text/javascript"},
-      {"mjs", "text/javascript"},  {"txt", "text/plain"},
-      {"json", "application/json"}, {"xml", "application/xml"},
-      {"png", "image/png"},        {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},      {"gif", "image/gif"},
-      {"svg", "image/svg+xml"},    {"webp", "image/webp"},
-      {"avif", "image/avif"},      {"ico", "image/x-icon"},
-      {"woff", "font/woff"},       {"woff2", "font/woff2"},
-      {"ttf", "font/ttf"},         {"otf", "font/otf"},
-      {"mp4", "video/mp4"},        {"webm", "video/webm"},
+      {"html", "text/html"},        {"htm", "text/html"},       {"css", "text/css"},
+      {"js", "text/javascript"},    {"mjs", "text/javascript"}, {"txt", "text/plain"},
+      {"json", "application/json"}, {"xml", "application/xml"}, {"png", "image/png"},
+      {"jpg", "image/jpeg"},        {"jpeg", "image/jpeg"},     {"gif", "image/gif"},
+      {"svg", "image/svg+xml"},     {"webp", "image/webp"},     {"avif", "image/avif"},
+      {"ico", "image/x-icon"},      {"woff", "font/woff"},      {"woff2", "font/woff2"},
+      {"ttf", "font/ttf"},          {"otf", "font/otf"},        {"mp4", "video/mp4"},
+      {"webm", "video/webm"},
   };
   const auto it = kTypes.find(ext);
   if (it == kTypes.end()) return "application/octet-stream";

@@ -25,8 +25,8 @@ Status check_fetchable_url(std::string_view url) {
   std::size_t colon = 0;
   while (colon < url.size() && url[colon] != ':') {
     const char c = url[colon];
-    const bool ok = colon == 0 ? is_alpha(c) : (is_alpha(c) || is_digit(c) || c == '+' ||
-                                                c == '-' || c == '.');
+    const bool ok =
+        colon == 0 ? is_alpha(c) : (is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.');
     if (!ok) break;
     ++colon;
   }
@@ -42,9 +42,9 @@ Status check_fetchable_url(std::string_view url) {
   for (char c : url) {
     // libcurl refuses these anyway; saying so here gives a clearer message than its own.
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      return make_error(errc::kInvalidUrl,
-                        "not a valid URL (it contains spaces or control characters): " +
-                            shorten(url));
+      return make_error(
+          errc::kInvalidUrl,
+          "not a valid URL (it contains spaces or control characters): " + shorten(url));
     }
   }
   std::string_view rest = url.substr(colon + 1);
