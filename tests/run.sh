@@ -37,11 +37,46 @@ shell_lint() {
   shellcheck -x "${scripts[@]}"
 }
 
+# The extension's node dev dependencies (playwright-core, web-ext), from package-lock.json.
+node_deps() {
+  command -v npm >/dev/null || { echo "npm is not installed (apt-get install nodejs npm)" >&2; return 1; }
+  if [[ ! -d node_modules/playwright-core || ! -d node_modules/web-ext ||
+        package-lock.json -nt node_modules/.package-lock.json ]]; then
+    npm ci --no-audit --no-fund
+  fi
+}
+
+js_tests() {
+  # Pure extension modules (chunking, URLs, messages, i18n, the build) under node's runner.
+  node --test tests/js/
+}
+
+webext_lint() {
+  node_deps
+  npx --no-install web-ext lint --source-dir "$build/extension/firefox" --self-hosted --warnings-as-errors
+}
+
+e2e_tests() {
+  local chromium=${LINKSNAP_CHROMIUM:-/usr/bin/chromium}
+  if [[ ! -x $chromium ]]; then
+    # CI installs Chromium, so there a missing one is an error, not a skip.
+    [[ ${CI:-} != true ]] || { echo "$chromium is not installed" >&2; return 1; }
+    echo "skipped: $chromium is not installed (apt-get install chromium)"
+    return 0
+  fi
+  node_deps
+  # One browser at a time: each test file launches its own headless Chromium.
+  LINKSNAP_BUILD_DIR=$build node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/
+}
+
 # Each suite is a function; adding one is one line here.
 steps=(
   configure_and_build
   native_tests
   shell_lint
+  js_tests
+  webext_lint
+  e2e_tests
 )
 for step in "${steps[@]}"; do
   echo "==> $step"
