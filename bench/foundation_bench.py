@@ -65,7 +65,7 @@ def page_text(rng, size=3000):
 def generate_store(host, home, links):
     rng = random.Random(42)
     env = dict(os.environ, LINKSNAP_HOME=home)
-    proc = subprocess.Popen([host, "chrome-extension://bench/"], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([host, "chrome-extension://nomplfecdkeacbabmbciobmffndchjop/"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, env=env)
     failures = []
 
@@ -97,7 +97,7 @@ def time_ping(host, home, runs):
     times = []
     for i in range(runs):
         t0 = time.perf_counter()
-        p = subprocess.run([host, "chrome-extension://bench/"], input=frame({"id": i, "cmd": "ping"}),
+        p = subprocess.run([host, "chrome-extension://nomplfecdkeacbabmbciobmffndchjop/"], input=frame({"id": i, "cmd": "ping"}),
                            capture_output=True, env=env, check=True)
         times.append(time.perf_counter() - t0)
         assert b'"ok":true' in p.stdout, p.stdout

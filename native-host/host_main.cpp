@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
+#include "host/caller.h"
 #include "host/host_loop.h"
 #include "net/curl_fetcher.h"
 #include "util/data_dir.h"
@@ -22,7 +24,13 @@ int main(int argc, char** argv) {
   }
   linksnap::host::HostOptions options;
   options.data_dir = *data_dir;
-  options.caller = argc > 1 ? argv[1] : "";
+  options.caller = linksnap::host::caller_from_args(argc, argv);
+  const char* extra = std::getenv("LINKSNAP_ALLOWED_CALLERS");
+  options.caller_allowed = linksnap::host::caller_allowed(
+      options.caller, linksnap::host::allowed_callers(extra != nullptr ? extra : ""));
+  if (!options.caller_allowed) {
+    std::cerr << "linksnap-host: refusing requests from " << options.caller << "\n";
+  }
   options.make_fetcher = [] { return std::make_unique<linksnap::net::CurlFetcher>(); };
 
   linksnap::protocol::FdByteSource in(STDIN_FILENO);

@@ -30,7 +30,8 @@ struct HostRun {
 class HostTest : public ::testing::Test {
  protected:
   HostRun run_host(const std::string& input) {
-    auto p = run_process({LINKSNAP_HOST_BIN, kOrigin}, {"LINKSNAP_HOME=" + home_.str()}, input);
+    auto p = run_process({LINKSNAP_HOST_BIN, caller_}, {"LINKSNAP_HOME=" + home_.str(),
+                          std::string("LINKSNAP_ALLOWED_CALLERS=") + kOrigin}, input);
     HostRun r;
     r.exit_code = p.exit_code;
     r.signal = p.signal;
@@ -66,7 +67,31 @@ class HostTest : public ::testing::Test {
   }
 
   TempDir home_;
+  std::string caller_ = kOrigin;
 };
+
+TEST_F(HostTest, CallersOtherThanLinkSnapAreRefused) {
+  caller_ = "chrome-extension://someoneelse/";
+  auto r = run_host(frame({{"id", 1}, {"cmd", "list"}}));
+  EXPECT_EQ(r.exit_code, 0);
+  ASSERT_NE(reply(r, 1), nullptr);
+  EXPECT_EQ((*reply(r, 1))["error"],
+            (json{{"code", "forbidden"},
+                  {"message", "linksnap-host only serves the LinkSnap extension, not "
+                              "chrome-extension://someoneelse/ (allow it with LINKSNAP_ALLOWED_CALLERS)"}}));
+  EXPECT_NE(r.err.find("refusing requests from chrome-extension://someoneelse/"), std::string::npos);
+}
+
+TEST_F(HostTest, TheExtensionsOwnOriginAndFirefoxIdAreServed) {
+  caller_ = std::string("chrome-extension://") + LINKSNAP_EXTENSION_ID + "/";
+  auto chromium = run_host(frame({{"id", 1}, {"cmd", "tags"}}));
+  ASSERT_NE(reply(chromium, 1), nullptr);
+  EXPECT_EQ((*reply(chromium, 1))["ok"], true);
+  auto p = run_process({LINKSNAP_HOST_BIN, "/home/u/.mozilla/native-messaging-hosts/org.linksnap.host.json",
+                        LINKSNAP_GECKO_ID},
+                       {"LINKSNAP_HOME=" + home_.str()}, frame({{"id", 2}, {"cmd", "tags"}}));
+  EXPECT_NE(p.out.find("\"ok\":true"), std::string::npos) << p.out;
+}
 
 TEST_F(HostTest, PingReportsVersionsAndEofExitsCleanly) {
   auto r = run_host(frame({{"id", 1}, {"cmd", "ping"}}));

@@ -191,6 +191,13 @@ int serve(protocol::ByteSource& in, protocol::FrameWriter& out, const HostOption
       request = std::move(**assembled);
     }
     const json request_id = id_of(request);
+    if (!options.caller_allowed) {
+      replier.fail(request_id, make_error(errc::kForbidden,
+                                          "linksnap-host only serves the LinkSnap extension, not " +
+                                              options.caller +
+                                              " (allow it with LINKSNAP_ALLOWED_CALLERS)"));
+      continue;
+    }
     auto job = to_job(std::move(request));
     if (!job.ok()) {
       replier.fail(request_id, job.error());

@@ -15,7 +15,8 @@ namespace linksnap::host {
 
 struct HostOptions {
   boost::filesystem::path data_dir;
-  std::string caller;  // the browser's first argument: the calling extension's origin
+  std::string caller;  // the calling extension (caller_from_args); "" when started by hand
+  bool caller_allowed = true;  // false: every request is answered `forbidden`
   int workers = 3;
   net::FetchLimits fetch_limits;
   std::function<std::unique_ptr<net::Fetcher>()> make_fetcher;  // one per worker
