@@ -3,11 +3,12 @@
 
 import { api } from './api.js';
 import { host } from './native-port.js';
-import { acceptCapturePort, captureTab, lastTiming } from './capture.js';
+import { acceptCapturePort, captureTab, lastTiming, onCaptureState } from './capture.js';
 import { currentMenuTags, onMenuClick, onMenuShown, refreshMenus } from './menus.js';
 import { dispatch, handlers } from './handlers.js';
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (msg && typeof msg === 'object' && 'event' in msg) return false; // a broadcast, not a request
   dispatch(msg, sender).then(sendResponse);
   return true; // the answer is asynchronous
 });
@@ -19,7 +20,13 @@ api.runtime.onConnect.addListener((port) => {
 api.contextMenus.onClicked.addListener((info, tab) => {
   onMenuClick(info, tab).catch((e) => console.warn('LinkSnap menu:', e.message));
 });
-api.menus?.onShown?.addListener((info) => { onMenuShown(info); });
+// Firefox can change a menu while it is open; Chromium has no onShown.
+(api.menus ?? api.contextMenus).onShown?.addListener((info) => { onMenuShown(info); });
+
+// Capture progress for an open popup (it shows the stage; the badge shows it too).
+onCaptureState((tabId, state) => {
+  api.runtime.sendMessage({ event: 'capture', tabId, stage: state.stage }).catch(() => {});
+});
 
 // The keyboard shortcut: capture without the popup; the badge reports the outcome.
 async function onCommand(command, tab) {

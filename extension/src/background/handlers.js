@@ -40,6 +40,7 @@ export const handlers = {
 
 /** runtime.onMessage: checks the sender and the message, runs the handler. */
 export async function dispatch(msg, sender) {
+  if (msg && typeof msg === 'object' && 'event' in msg) return undefined; // a broadcast between pages
   const kind = senderKind(sender, api.runtime.id, api.runtime.getURL(''));
   if (!isAllowed(kind)) {
     return { ok: false, error: { code: 'forbidden', message: 'only LinkSnap pages may send this message' } };

@@ -130,10 +130,11 @@ async function notifyOutcome(tab, promise) {
 
 /** Firefox only (menus.onShown): hide "Save link" on links that are saved already. */
 export async function onMenuShown(info) {
-  if (!info.linkUrl || !api.menus?.refresh) return;
+  const menus = api.menus ?? api.contextMenus;
+  if (!info.linkUrl || !menus.refresh) return;
   try {
     const { link } = await host.request('lookup', { url: info.linkUrl });
-    await api.menus.update(SAVE_LINK, { visible: !link });
-    await api.menus.refresh();
+    await menus.update(SAVE_LINK, { visible: !link });
+    await menus.refresh();
   } catch { /* leave it visible */ }
 }

@@ -145,6 +145,16 @@ async function addLink(ev) {
   }
 }
 
+const STAGE_KEYS = { capturing: 'stageCapturing', sending: 'stageSending', processing: 'stageProcessing', storing: 'stageStoring' };
+
+// The background reports the stages of a capture; show those of our tab while saving.
+api.runtime.onMessage.addListener((msg) => {
+  if (msg?.event !== 'capture' || msg.tabId !== state.tabId || !STAGE_KEYS[msg.stage]) return false;
+  const el = $('page-state');
+  if (el.classList.contains('muted') && $('save-page').disabled) el.textContent = t(STAGE_KEYS[msg.stage]);
+  return false;
+});
+
 async function main() {
   localize();
   $('open-manager').addEventListener('click', () => {
