@@ -4,7 +4,7 @@
 // on 127.0.0.1 by linksnap-test-server. Every launch gets its own temporary directories,
 // removed by close().
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,4 +102,18 @@ export async function waitFor(fn, ms, what) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Is `ref` (a URL, or a CSS url(...)) the fixture file `name` of tests/fixtures/chrony?
+ * The host may keep the original URL or inline the file as a data: URI; both are right.
+ */
+export function isChronyAsset(ref, name) {
+  const m = /^(?:url\(")?(.*?)(?:"\))?$/.exec(ref);
+  const value = m[1];
+  if (value.startsWith('data:')) {
+    const b64 = value.slice(value.indexOf(',') + 1);
+    return Buffer.from(b64, 'base64').equals(readFileSync(join(REPO, 'tests/fixtures/chrony', name)));
+  }
+  return new RegExp(`^http://127\\.0\\.0\\.1:\\d+/fixtures/chrony/${name.replace('.', '\\.')}$`).test(value);
 }

@@ -22,10 +22,13 @@
   const DROP = new Set(['script', 'noscript']);
   const HTML_NS = 'http://www.w3.org/1999/xhtml';
 
-  const escapeText = (s) => s.replace(/[&<>\u00a0]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&nbsp;');
-  const escapeAttr = (s) => s.replace(/[&"<>\u00a0]/g, (c) =>
-    c === '&' ? '&amp;' : c === '"' ? '&quot;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&nbsp;');
+  // Most text needs no escaping: test first, replace only when needed (a 10 MB page has
+  // hundreds of thousands of text nodes).
+  const TEXT_SPECIAL = /[&<>\u00a0]/;
+  const ATTR_SPECIAL = /[&"<>\u00a0]/;
+  const ENTITY = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
+  const escapeText = (s) => (TEXT_SPECIAL.test(s) ? s.replace(/[&<>\u00a0]/g, (c) => ENTITY[c]) : s);
+  const escapeAttr = (s) => (ATTR_SPECIAL.test(s) ? s.replace(/[&"<>\u00a0]/g, (c) => ENTITY[c]) : s);
 
   function sheetText(sheet) {
     try {
