@@ -1,5 +1,7 @@
 #include "capture/html_text.h"
 
+#include "capture/gumbo_guard.h"
+
 #include <gumbo.h>
 
 #include <algorithm>
@@ -293,8 +295,9 @@ class Lexer {
   std::string raw_;
 };
 
-// Byte offset up to which gumbo may parse `html` in reasonable time: the start of the first
-// tag that would push the estimated nesting depth past kMaxGumboDepth, else html.size().
+}  // namespace
+
+// See gumbo_guard.h.
 // The estimate mirrors the tree builder coarsely: void, raw-text and implied-end elements
 // never stay open; an end tag closes up to its element within reach unless a scope
 // boundary is in between.
@@ -337,6 +340,8 @@ std::size_t gumbo_safe_length(std::string_view html) {
   }
   return html.size();
 }
+
+namespace {
 
 // Character references in text read by the fallback stripper: numeric ones and the named
 // ones common in running text (gumbo's full table is not part of its API).
@@ -452,23 +457,6 @@ void strip_tags(std::string_view html, std::size_t from, TextBuilder& out) {
 // ---------------------------------------------------------------------------------------
 // gumbo
 
-class GumboDocument {
- public:
-  explicit GumboDocument(std::string_view html) : options_(kGumboDefaultOptions) {
-    options_.max_errors = 0;  // error records cost memory per bad token; we never read them
-    output_ = gumbo_parse_with_options(&options_, html.empty() ? "" : html.data(), html.size());
-  }
-  GumboDocument(const GumboDocument&) = delete;
-  GumboDocument& operator=(const GumboDocument&) = delete;
-  ~GumboDocument() {
-    if (output_ != nullptr) gumbo_destroy_output(&options_, output_);
-  }
-  const GumboOutput* output() const { return output_; }
-
- private:
-  GumboOptions options_;
-  GumboOutput* output_ = nullptr;
-};
 
 const GumboVector* children_of(const GumboNode* node) {
   switch (node->type) {

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "capture/html_text.h"
+#include "capture/snapshot_engine.h"
 #include "util/charset.h"
 #include "util/url.h"
 
@@ -68,18 +69,22 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher, const net::
   return page;
 }
 
-Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& /*fetcher*/,
-                                            const net::FetchLimits& /*limits*/) {
+Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& fetcher,
+                                            const net::FetchLimits& limits) {
   store::SnapshotInput input;
   input.url = page.url;
   input.requested_url = page.requested_url;
   input.source = page.source;
   input.tags = page.tags;
   // The stored bytes are UTF-8 whatever the page declared, so the document must say so.
-  input.html = declare_utf8(charset::sanitize_utf8(page.html));
-  const PageText text = extract_text(input.html);
+  const std::string html = declare_utf8(charset::sanitize_utf8(page.html));
+  const PageText text = extract_text(html);
   input.title = page.title.empty() ? text.title : charset::sanitize_utf8(page.title);
   input.text = text.text;
+  // Every resource fetched, stored by content and referenced by hash (snapshot_engine.h).
+  CapturedDocument captured = capture_document(html, page.url, fetcher, limits);
+  input.html = std::move(captured.html);
+  input.resources = std::move(captured.resources);
   return input;
 }
 

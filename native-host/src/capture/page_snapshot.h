@@ -1,6 +1,6 @@
 // From a page (a DOM the extension captured, or HTML the host fetched) to what the store
-// saves: the document made self-describing as UTF-8, its title and its visible text.
-// The snapshot engine (assets refetched and rewritten) plugs in here, for both paths.
+// saves: the document made self-describing as UTF-8, its title, its visible text and every
+// resource it needs (snapshot_engine.h), for both paths.
 #pragma once
 
 #include <string>
@@ -29,7 +29,10 @@ Status check_fetchable(std::string_view url);
 // timeout, too_large, too_many_redirects, http_error (4xx/5xx), bad_request (not HTML).
 Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher, const net::FetchLimits& limits);
 
-// Turns a page into a snapshot ready for Store::save_snapshot.
+// Turns a page into a snapshot ready for Store::save_snapshot: the snapshot engine
+// (snapshot_engine.h) fetches every resource the page needs through `fetcher` and rewrites
+// the document to reference them by content hash. Resources that cannot be fetched are
+// recorded as missing; the snapshot is still made.
 Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& fetcher,
                                             const net::FetchLimits& limits);
 

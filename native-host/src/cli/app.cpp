@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -41,7 +42,28 @@ struct Invocation {
   std::string command;
   json args = json::object();
   std::string html_file;  // save: read into args["html"]
+  std::string out_file;   // export: the result's "html" is written here
 };
+
+// Writes the file whole or not at all (temp file in the same folder, then rename).
+Status write_file(const std::string& path, const std::string& bytes) {
+  const std::string tmp = path + ".linksnap-tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return make_error(errc::kIo, "cannot write " + path);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return make_error(errc::kIo, "cannot write " + path + " (disk full?)");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return make_error(errc::kIo, "cannot write " + path);
+  }
+  return ok_status();
+}
 
 }  // namespace
 
@@ -59,7 +81,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Invocation inv;
   std::string url, title, query, note, from, to, into, name;
   std::vector<std::string> tag_opts, tag_args;
-  std::int64_t id = 0, limit = 0;
+  std::int64_t id = 0, limit = 0, snapshot_id = 0;
 
   auto* add = app.add_subcommand("add", "Fetch a web page and save a snapshot of it");
   add->add_option("url", url, "http or https URL")->required();
@@ -82,6 +104,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   auto* show = app.add_subcommand("show", "Show a link, its snapshots and the resources of the newest one");
   show->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+
+  auto* exp = app.add_subcommand("export", "Write a snapshot as one self-contained HTML file (opens offline)");
+  exp->add_option("id", id, "Link id (its newest snapshot)")->required()->check(CLI::PositiveNumber);
+  exp->add_option("--html", inv.out_file, "The HTML file to write")->required();
+  exp->add_option("--snapshot", snapshot_id, "An older snapshot of the link (ids as `linksnap show` lists them)")
+      ->check(CLI::PositiveNumber);
 
   auto* tag = app.add_subcommand("tag", "Add tags to a link");
   tag->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
@@ -140,6 +168,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } else if (show->parsed()) {
     inv.command = "show";
     inv.args["id"] = id;
+  } else if (exp->parsed()) {
+    inv.command = "export";
+    inv.args["id"] = id;
+    if (snapshot_id > 0) inv.args["snapshot"] = snapshot_id;
   } else if (tag->parsed() || untag->parsed()) {
     inv.command = tag->parsed() ? "tag" : "untag";
     inv.args["id"] = id;
@@ -187,6 +219,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto result = commands::run(ctx, inv.command, inv.args);
   if (!result.ok()) return fail(result.error());
 
+  if (inv.command == "export") {
+    const Status written = write_file(inv.out_file, result->at("html").get_ref<const std::string&>());
+    if (!written.ok()) return fail(written.error());
+    result->erase("html");
+    (*result)["file"] = inv.out_file;
+  }
   if (as_json) {
     out << result->dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
@@ -202,6 +240,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << format_show(r);
   } else if (inv.command == "tag" || inv.command == "untag" || inv.command == "update") {
     out << format_links(json::array({r.at("link")}), terminal_width());
+  } else if (inv.command == "export") {
+    out << format_exported(r);
   } else if (inv.command == "rm") {
     out << "Deleted link " << r.at("deleted").get<std::int64_t>() << ".\n";
   } else {

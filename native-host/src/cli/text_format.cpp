@@ -138,7 +138,14 @@ std::string format_saved(const json& result) {
   std::ostringstream s;
   s << (result.value("created", false) ? "Saved new link " : "Saved a new snapshot of link ")
     << link.at("id").get<std::int64_t>() << " (snapshot " << snap.at("id").get<std::int64_t>()
-    << ", " << human_bytes(snap.value("total_bytes", std::int64_t{0})) << ")\n"
+    << ", " << human_bytes(snap.value("total_bytes", std::int64_t{0}));
+  const auto resource_count = snap.value("resource_count", std::int64_t{0});
+  if (resource_count > 0) {
+    s << ", " << resource_count << " resources";
+    const auto failed = snap.value("failed_count", std::int64_t{0});
+    if (failed > 0) s << ", " << failed << " missing: see `linksnap show " << link.at("id").get<std::int64_t>() << "`";
+  }
+  s << ")\n"
     << "  " << title_or_url(link) << "\n"
     << "  " << link.value("url", "") << "\n";
   const std::string tags = join_tags(link.at("tags"));
@@ -193,19 +200,41 @@ std::string format_show(const json& result) {
   }
   const json& resources = result.at("resources");
   if (!resources.empty()) {
-    s << "Resources of the newest snapshot:\n";
+    std::size_t missing = 0;
+    for (const auto& r : resources) missing += r.value("saved", false) ? 0 : 1;
+    s << "Resources of the newest snapshot (" << resources.size() - missing << " saved, " << missing
+      << " missing):\n";
     for (const auto& r : resources) {
-      std::string outcome;
+      const std::string mime = r.value("mime", "");
       if (r.value("saved", false)) {
-        outcome = "saved  " + human_bytes(r.value("size", std::int64_t{0}));
-      } else if (r.at("error").is_object()) {
-        outcome = "MISSING " + r.at("error").value("message", "");
-      } else {
-        outcome = "MISSING";
+        s << "  saved    " << pad(human_bytes(r.value("size", std::int64_t{0})), 10) << "  "
+          << pad(mime.empty() ? "?" : mime, 24) << "  " << r.value("url", "") << "\n";
+        continue;
       }
-      s << "  " << pad(outcome, 40) << "  " << r.value("url", "") << "\n";
+      std::string why;
+      if (r.at("error").is_object()) {
+        why = r.at("error").value("code", "") + ": " + r.at("error").value("message", "");
+      } else if (r.contains("http_status") && r.at("http_status").is_number_integer()) {
+        why = "HTTP " + std::to_string(r.at("http_status").get<std::int64_t>());
+      }
+      s << "  MISSING  " << r.value("url", "") << "\n";
+      if (!why.empty()) s << "           " << why << "\n";
+      const std::string final_url =
+          r.contains("final_url") && r.at("final_url").is_string() ? r.at("final_url").get<std::string>() : "";
+      if (!final_url.empty() && final_url != r.value("url", "")) {
+        s << "           (redirected to " << final_url << ")\n";
+      }
     }
   }
+  return s.str();
+}
+
+std::string format_exported(const json& result) {
+  const json& snap = result.at("snapshot");
+  std::ostringstream s;
+  s << "Exported snapshot " << snap.at("id").get<std::int64_t>() << " of link "
+    << snap.at("link_id").get<std::int64_t>() << " to " << result.value("file", "") << " ("
+    << human_bytes(result.value("bytes", std::int64_t{0})) << ", opens offline).\n";
   return s.str();
 }
 

@@ -19,6 +19,8 @@ Result<json> list(Context& ctx, const json& args);
 Result<json> search(Context& ctx, const json& args);
 Result<json> show(Context& ctx, const json& args);
 Result<json> view(Context& ctx, const json& args);
+// The same self-contained document as view, for writing to a file (`linksnap export`).
+Result<json> export_snapshot(Context& ctx, const json& args);
 // Changing links.
 Result<json> update(Context& ctx, const json& args);
 Result<json> remove_link(Context& ctx, const json& args);

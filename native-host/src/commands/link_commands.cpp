@@ -1,4 +1,9 @@
 // Reading, viewing, editing and deleting links.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "capture/snapshot_export.h"
 #include "commands/args.h"
 #include "commands/handlers.h"
 #include "commands/json_views.h"
@@ -66,7 +71,10 @@ Result<json> show(Context& ctx, const json& args) {
   return result;
 }
 
-Result<json> view(Context& ctx, const json& args) {
+namespace {
+
+// The snapshot named by args: "snapshot" (a snapshot id) and/or "id" (a link: its newest one).
+Result<store::SnapshotRecord> snapshot_from_args(Context& ctx, const json& args) {
   auto id = optional_id(args, "id");
   if (!id.ok()) return id.error();
   auto snapshot_id = optional_id(args, "snapshot");
@@ -74,7 +82,6 @@ Result<json> view(Context& ctx, const json& args) {
   if (!*id && !*snapshot_id) {
     return make_error(errc::kBadRequest, "missing field \"id\" (a link id) or \"snapshot\" (a snapshot id)");
   }
-  store::SnapshotRecord snap;
   if (*snapshot_id) {
     auto s = ctx.store.get_snapshot(**snapshot_id);
     if (!s.ok()) return s.error();
@@ -82,20 +89,55 @@ Result<json> view(Context& ctx, const json& args) {
       return make_error(errc::kNotFound, "snapshot " + std::to_string(**snapshot_id) +
                                              " does not belong to link " + std::to_string(**id));
     }
-    snap = std::move(*s);
-  } else {
-    auto all = ctx.store.snapshots_of(**id);
-    if (!all.ok()) return all.error();
-    if (all->empty()) {
-      auto link = ctx.store.get_link(**id);
-      if (!link.ok()) return link.error();
-      return make_error(errc::kNotFound, "link " + std::to_string(**id) + " has no snapshot");
-    }
-    snap = all->front();
+    return std::move(*s);
   }
+  auto all = ctx.store.snapshots_of(**id);
+  if (!all.ok()) return all.error();
+  if (all->empty()) {
+    auto link = ctx.store.get_link(**id);
+    if (!link.ok()) return link.error();
+    return make_error(errc::kNotFound, "link " + std::to_string(**id) + " has no snapshot");
+  }
+  return all->front();
+}
+
+// The snapshot as one self-contained HTML document (snapshot_export.h).
+Result<std::string> self_contained_html(Context& ctx, const store::SnapshotRecord& snap) {
   auto html = ctx.store.blobs().get(snap.root_blob);
   if (!html.ok()) return html.error();
-  return json{{"snapshot", snapshot_json(snap)}, {"html", std::move(*html)}};
+  auto resources = ctx.store.resources_of(snap.id);
+  if (!resources.ok()) return resources.error();
+  std::map<std::string, std::string> mime_of;
+  for (const auto& r : *resources) {
+    if (r.blob) mime_of.emplace(*r.blob, r.mime);
+  }
+  const capture::BlobLookup lookup = [&](std::string_view hash) -> std::optional<capture::StoredBlob> {
+    const auto it = mime_of.find(std::string(hash));
+    if (it == mime_of.end()) return std::nullopt;  // only this snapshot's own blobs
+    auto bytes = ctx.store.blobs().get(hash);
+    if (!bytes.ok()) return std::nullopt;
+    return capture::StoredBlob{std::move(*bytes), it->second};
+  };
+  return capture::export_snapshot(*html, lookup);
+}
+
+}  // namespace
+
+Result<json> view(Context& ctx, const json& args) {
+  auto snap = snapshot_from_args(ctx, args);
+  if (!snap.ok()) return snap.error();
+  auto html = self_contained_html(ctx, *snap);
+  if (!html.ok()) return html.error();
+  return json{{"snapshot", snapshot_json(*snap)}, {"html", std::move(*html)}};
+}
+
+Result<json> export_snapshot(Context& ctx, const json& args) {
+  auto snap = snapshot_from_args(ctx, args);
+  if (!snap.ok()) return snap.error();
+  auto html = self_contained_html(ctx, *snap);
+  if (!html.ok()) return html.error();
+  const auto bytes = static_cast<std::int64_t>(html->size());
+  return json{{"snapshot", snapshot_json(*snap)}, {"html", std::move(*html)}, {"bytes", bytes}};
 }
 
 Result<json> update(Context& ctx, const json& args) {

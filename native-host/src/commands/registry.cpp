@@ -15,6 +15,7 @@ const std::vector<CommandInfo>& all_commands() {
       {"search", search, false},
       {"show", show, false},
       {"view", view, false},
+      {"export", export_snapshot, false},
       {"update", update, true},
       {"rm", remove_link, true},
       {"tag", tag, true},

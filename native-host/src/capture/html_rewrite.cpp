@@ -1,0 +1,549 @@
+#include "capture/html_rewrite.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "capture/css_rewrite.h"
+#include "capture/gumbo_guard.h"
+#include "capture/srcset.h"
+#include "util/charset.h"
+#include "util/url.h"
+
+namespace linksnap::capture {
+
+const char* const kSnapshotCsp =
+    "default-src 'none'; img-src data:; media-src data:; font-src data:; "
+    "style-src data: 'unsafe-inline'; frame-src data:; child-src data:; object-src data:; "
+    "script-src 'none'; form-action 'none'; base-uri 'none'";
+
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr int kMaxSrcdocDepth = 3;
+
+bool is_html_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_html_ws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_html_ws(s.back())) s.remove_suffix(1);
+  return s;
+}
+std::vector<std::string> tokens(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && is_html_ws(s[i])) ++i;
+    const std::size_t b = i;
+    while (i < s.size() && !is_html_ws(s[i])) ++i;
+    if (i > b) out.push_back(lower(s.substr(b, i - b)));
+  }
+  return out;
+}
+bool contains(const std::vector<std::string>& v, std::string_view x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+const GumboVector* children_of(const GumboNode* node) {
+  switch (node->type) {
+    case GUMBO_NODE_DOCUMENT:
+      return &node->v.document.children;
+    case GUMBO_NODE_ELEMENT:
+    case GUMBO_NODE_TEMPLATE:
+      return &node->v.element.children;
+    default:
+      return nullptr;
+  }
+}
+
+const char* attr(const GumboElement& e, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
+  return a == nullptr ? nullptr : a->value;
+}
+
+// The element's lowercase tag name (gumbo reports SVG's feImage & co. as GUMBO_TAG_UNKNOWN).
+std::string tag_name(const GumboElement& e) {
+  if (e.tag != GUMBO_TAG_UNKNOWN) return gumbo_normalized_tagname(e.tag);
+  GumboStringPiece piece = e.original_tag;
+  if (piece.length == 0) return "";
+  gumbo_tag_from_original_text(&piece);
+  return lower(std::string_view(piece.data, piece.length));
+}
+
+// Depth-first walk with an explicit stack (a deep tree must not overflow the C++ stack).
+template <class Enter>
+void walk(const GumboNode* root, Enter enter) {
+  struct Frame {
+    const GumboNode* node;
+    unsigned next;
+  };
+  std::vector<Frame> stack;
+  if (enter(root)) stack.push_back({root, 0});
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    const GumboVector* children = children_of(top.node);
+    if (children != nullptr && top.next < children->length) {
+      const auto* child = static_cast<const GumboNode*>(children->data[top.next++]);
+      if (enter(child)) stack.push_back({child, 0});
+    } else {
+      stack.pop_back();
+    }
+  }
+}
+
+struct Edit {
+  std::size_t offset;
+  std::size_t length;
+  std::string text;
+};
+
+std::string apply_edits(std::string_view html, std::vector<Edit>& edits) {
+  std::stable_sort(edits.begin(), edits.end(),
+                   [](const Edit& a, const Edit& b) { return a.offset < b.offset; });
+  std::string out;
+  out.reserve(html.size() + 512);
+  std::size_t pos = 0;
+  for (const Edit& edit : edits) {
+    if (edit.offset < pos || edit.offset > html.size()) continue;  // overlapping: keep the first
+    out.append(html.substr(pos, edit.offset - pos));
+    out.append(edit.text);
+    pos = std::min(html.size(), edit.offset + edit.length);
+  }
+  out.append(html.substr(pos));
+  return out;
+}
+
+enum class Role { kNone, kResource, kSrcset, kLink, kStyle, kSrcdoc };
+
+struct AttrRole {
+  Role role = Role::kNone;
+  ResourceKind kind = ResourceKind::kAsset;
+};
+
+bool is_script_url(std::string_view value) {
+  const std::string scheme = url::scheme_of(trim(value));
+  return scheme == "javascript" || scheme == "vbscript";
+}
+
+class Rewriter {
+ public:
+  Rewriter(std::string_view html, std::string base, const HtmlUrlMapper& map, int depth)
+      : html_(html), base_(std::move(base)), map_(map), depth_(depth) {}
+
+  std::string run() {
+    const std::size_t safe = gumbo_safe_length(html_);
+    const std::string_view parsed = html_.substr(0, safe);
+    const GumboDocument doc(parsed);
+    if (doc.output() == nullptr) return std::string(parsed);
+    const GumboNode* head = nullptr;
+    const GumboNode* root = nullptr;
+    walk(doc.output()->document, [&](const GumboNode* node) {
+      if (node->type == GUMBO_NODE_ELEMENT && node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML) {
+        if (node->v.element.tag == GUMBO_TAG_HTML && root == nullptr) root = node;
+        if (node->v.element.tag == GUMBO_TAG_HEAD && head == nullptr) head = node;
+      }
+      return enter(node);
+    });
+    edits_.push_back({injection_point(parsed, doc.output(), head, root), 0,
+                      std::string("<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"") +
+                          kSnapshotCsp + "\">"});
+    return apply_edits(parsed, edits_);
+  }
+
+ private:
+  std::size_t offset_of(const char* p) const { return static_cast<std::size_t>(p - html_.data()); }
+  bool in_buffer(const GumboStringPiece& piece) const {
+    return piece.length > 0 && piece.data >= html_.data() &&
+           piece.data + piece.length <= html_.data() + html_.size();
+  }
+
+  std::size_t injection_point(std::string_view parsed, const GumboOutput* out, const GumboNode* head,
+                              const GumboNode* root) const {
+    for (const GumboNode* n : {head, root}) {
+      if (n != nullptr && in_buffer(n->v.element.original_tag)) {
+        const GumboStringPiece& tag = n->v.element.original_tag;
+        return offset_of(tag.data + tag.length);
+      }
+    }
+    if (out->document->v.document.has_doctype) {
+      for (std::size_t i = 0; i + 9 <= parsed.size(); ++i) {
+        if (lower(parsed.substr(i, 9)) == "<!doctype") {
+          const std::size_t close = parsed.find('>', i);
+          if (close != std::string_view::npos) return close + 1;
+          break;
+        }
+      }
+    }
+    return 0;
+  }
+
+  std::optional<std::string> map_url(std::string_view raw, ResourceKind kind) {
+    const std::string_view ref = trim(raw);
+    if (ref.empty() || ref.front() == '#') return std::nullopt;  // the document itself
+    auto resolved = url::resolve(base_, ref);
+    if (!resolved.ok()) return std::nullopt;
+    if (url::scheme_of(*resolved) == "data") return std::nullopt;
+    return map_(*resolved, kind);
+  }
+
+  std::string absolute(std::string_view raw) const {
+    auto resolved = url::resolve(base_, trim(raw));
+    return resolved.ok() ? *resolved : std::string(raw);
+  }
+
+  std::string rewrite_style(std::string_view css) {
+    return rewrite_css(css, [&](std::string_view u, CssRefKind k) {
+      return map_url(u, k == CssRefKind::kImport ? ResourceKind::kStylesheet : ResourceKind::kAsset);
+    });
+  }
+
+  // Removes an element with everything inside it.
+  void remove_element(const GumboElement& e) {
+    if (!in_buffer(e.original_tag)) return;
+    const std::size_t begin = offset_of(e.original_tag.data);
+    std::size_t end = begin + e.original_tag.length;
+    if (in_buffer(e.original_end_tag)) {
+      end = offset_of(e.original_end_tag.data + e.original_end_tag.length);
+    } else {
+      for (unsigned i = 0; i < e.children.length; ++i) {
+        const auto* c = static_cast<const GumboNode*>(e.children.data[i]);
+        if ((c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE ||
+             c->type == GUMBO_NODE_CDATA || c->type == GUMBO_NODE_COMMENT) &&
+            in_buffer(c->v.text.original_text)) {
+          end = std::max(end, offset_of(c->v.text.original_text.data + c->v.text.original_text.length));
+        }
+      }
+    }
+    if (end > begin) edits_.push_back({begin, end - begin, ""});
+  }
+
+  AttrRole role_of(const GumboElement& e, const std::string& tag, const std::string& name,
+                   const std::optional<ResourceKind>& link_kind) const {
+    if (name == "style") return {Role::kStyle};
+    if (e.tag_namespace == GUMBO_NAMESPACE_SVG) {
+      if (name == "href" || name == "xlink:href") {
+        if (tag == "image" || tag == "feimage" || tag == "use") return {Role::kResource};
+        if (tag == "a") return {Role::kLink};
+      }
+      return {};
+    }
+    if (e.tag_namespace != GUMBO_NAMESPACE_HTML) return {};
+    switch (e.tag) {
+      case GUMBO_TAG_IMG:
+      case GUMBO_TAG_SOURCE:
+        if (name == "src") return {Role::kResource};
+        if (name == "srcset") return {Role::kSrcset};
+        return {};
+      case GUMBO_TAG_LINK:
+        if (name == "href") return link_kind ? AttrRole{Role::kResource, *link_kind} : AttrRole{Role::kLink};
+        if (name == "imagesrcset" && link_kind) return {Role::kSrcset};
+        return {};
+      case GUMBO_TAG_VIDEO:
+        if (name == "src" || name == "poster") return {Role::kResource};
+        return {};
+      case GUMBO_TAG_AUDIO:
+      case GUMBO_TAG_TRACK:
+      case GUMBO_TAG_EMBED:
+        if (name == "src") return {Role::kResource};
+        return {};
+      case GUMBO_TAG_INPUT: {
+        const char* type = attr(e, "type");
+        if (name == "src" && type != nullptr && lower(trim(type)) == "image") return {Role::kResource};
+        if (name == "formaction") return {Role::kLink};
+        return {};
+      }
+      case GUMBO_TAG_OBJECT:
+        if (name == "data") return {Role::kResource};
+        return {};
+      case GUMBO_TAG_IFRAME:
+        if (name == "src") return {Role::kResource, ResourceKind::kDocument};
+        if (name == "srcdoc") return {Role::kSrcdoc};
+        return {};
+      case GUMBO_TAG_FRAME:
+        if (name == "src") return {Role::kResource, ResourceKind::kDocument};
+        return {};
+      case GUMBO_TAG_BODY:
+      case GUMBO_TAG_TABLE:
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_TH:
+        if (name == "background") return {Role::kResource};
+        return {};
+      case GUMBO_TAG_A:
+      case GUMBO_TAG_AREA:
+        if (name == "href") return {Role::kLink};
+        return {};
+      case GUMBO_TAG_FORM:
+        if (name == "action") return {Role::kLink};
+        return {};
+      case GUMBO_TAG_BUTTON:
+        if (name == "formaction") return {Role::kLink};
+        return {};
+      case GUMBO_TAG_BLOCKQUOTE:
+      case GUMBO_TAG_Q:
+      case GUMBO_TAG_DEL:
+      case GUMBO_TAG_INS:
+        if (name == "cite") return {Role::kLink};
+        return {};
+      default:
+        return {};
+    }
+  }
+
+  // Rewrites the attributes of one element; writes its start tag again if anything changed.
+  void rewrite_attributes(const GumboElement& e, const std::string& tag,
+                          const std::optional<ResourceKind>& link_kind) {
+    struct Out {
+      std::string name;
+      std::optional<std::string> value;
+    };
+    std::vector<Out> kept;
+    bool changed = false;
+    for (unsigned i = 0; i < e.attributes.length; ++i) {
+      const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
+      const std::string name = lower(a->name);
+      const std::string raw_name = in_buffer(a->original_name)
+                                       ? std::string(a->original_name.data, a->original_name.length)
+                                       : std::string(a->name);
+      const bool has_value = a->original_value.length > 0 && a->original_value.data != a->original_name.data;
+      if (name.size() > 2 && name[0] == 'o' && name[1] == 'n') {
+        changed = true;  // an event handler
+        continue;
+      }
+      if (name == "integrity" || name == "nonce" || name == "crossorigin") {
+        changed = true;
+        continue;
+      }
+      const std::string value = a->value;
+      if ((name == "href" || name == "src" || name == "action" || name == "formaction" ||
+           name == "data" || name == "xlink:href" || name == "poster" || name == "background") &&
+          is_script_url(value)) {
+        changed = true;
+        continue;
+      }
+      const AttrRole role = role_of(e, tag, name, link_kind);
+      std::optional<std::string> next;
+      switch (role.role) {
+        case Role::kNone:
+          break;
+        case Role::kResource:
+          next = map_url(value, role.kind);
+          break;
+        case Role::kSrcset: {
+          auto candidates = parse_srcset(value);
+          bool any = false;
+          for (auto& c : candidates) {
+            if (auto m = map_url(c.url, ResourceKind::kAsset)) {
+              c.url = *m;
+              any = true;
+            }
+          }
+          if (any) next = serialize_srcset(candidates);
+          break;
+        }
+        case Role::kLink: {
+          const std::string_view v = trim(value);
+          if (!v.empty() && v.front() != '#') {
+            std::string abs = absolute(v);
+            if (abs != value) next = std::move(abs);
+          }
+          break;
+        }
+        case Role::kStyle: {
+          std::string css = rewrite_style(value);
+          if (css != value) next = std::move(css);
+          break;
+        }
+        case Role::kSrcdoc:
+          if (depth_ < kMaxSrcdocDepth) {
+            next = Rewriter(value, base_, map_, depth_ + 1).run();
+          } else {
+            next = std::string();
+          }
+          break;
+      }
+      if (next) {
+        changed = true;
+        kept.push_back({raw_name, std::move(next)});
+      } else {
+        kept.push_back({raw_name, has_value ? std::optional<std::string>(value) : std::nullopt});
+      }
+    }
+    if (!changed || !in_buffer(e.original_tag)) return;
+    const std::string_view original(e.original_tag.data, e.original_tag.length);
+    std::size_t name_end = 1;
+    while (name_end < original.size() && !is_html_ws(original[name_end]) && original[name_end] != '/' &&
+           original[name_end] != '>') {
+      ++name_end;
+    }
+    std::string text(original.substr(0, name_end));
+    for (const Out& o : kept) {
+      text += ' ';
+      text += o.name;
+      if (o.value) text += "=\"" + html_escape_attribute(*o.value) + "\"";
+    }
+    text += original.size() >= 2 && original.substr(original.size() - 2) == "/>" ? "/>" : ">";
+    edits_.push_back({offset_of(original.data()), original.size(), std::move(text)});
+  }
+
+  // Handles an element on the way down; true to visit its children.
+  bool enter(const GumboNode* node) {
+    if (node->type == GUMBO_NODE_DOCUMENT) return true;
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return false;
+    const GumboElement& e = node->v.element;
+    const bool html = e.tag_namespace == GUMBO_NAMESPACE_HTML;
+    if (e.tag == GUMBO_TAG_SCRIPT) {
+      remove_element(e);
+      return false;
+    }
+    const std::string tag = tag_name(e);
+    std::optional<ResourceKind> link_kind;
+    if (html) {
+      switch (e.tag) {
+        case GUMBO_TAG_BASE:
+          remove_element(e);
+          return false;
+        case GUMBO_TAG_META: {
+          const char* equiv = attr(e, "http-equiv");
+          const std::string v = equiv == nullptr ? "" : lower(trim(equiv));
+          if (v == "refresh" || v == "content-security-policy" ||
+              v == "content-security-policy-report-only" || v == "set-cookie") {
+            remove_element(e);
+            return false;
+          }
+          break;
+        }
+        case GUMBO_TAG_LINK: {
+          const char* rel_attr = attr(e, "rel");
+          const auto rel = tokens(rel_attr == nullptr ? "" : rel_attr);
+          const char* as_attr = attr(e, "as");
+          const std::string as = as_attr == nullptr ? "" : lower(trim(as_attr));
+          for (const char* hint : {"preconnect", "dns-prefetch", "prefetch", "prerender",
+                                   "modulepreload", "manifest", "import", "serviceworker"}) {
+            if (contains(rel, hint)) {
+              remove_element(e);
+              return false;
+            }
+          }
+          if (contains(rel, "stylesheet")) {
+            link_kind = ResourceKind::kStylesheet;
+          } else if (contains(rel, "icon") || contains(rel, "apple-touch-icon") ||
+                     contains(rel, "apple-touch-icon-precomposed") || contains(rel, "mask-icon")) {
+            link_kind = ResourceKind::kAsset;
+          } else if (contains(rel, "preload")) {
+            if (as == "style") {
+              link_kind = ResourceKind::kStylesheet;
+            } else if (as == "font" || as == "image" || as == "audio" || as == "video" || as == "track") {
+              link_kind = ResourceKind::kAsset;
+            } else {
+              remove_element(e);  // script, fetch, worker, document: nothing to keep
+              return false;
+            }
+          }
+          break;
+        }
+        case GUMBO_TAG_NOSCRIPT:
+          // Unwrapped: its content is what a page without script shows.
+          if (in_buffer(e.original_tag)) edits_.push_back({offset_of(e.original_tag.data), e.original_tag.length, ""});
+          if (in_buffer(e.original_end_tag)) {
+            edits_.push_back({offset_of(e.original_end_tag.data), e.original_end_tag.length, ""});
+          }
+          rewrite_attributes(e, tag, link_kind);
+          return true;
+        default:
+          break;
+      }
+    }
+    if (e.tag == GUMBO_TAG_STYLE) {
+      for (unsigned i = 0; i < e.children.length; ++i) {
+        const auto* c = static_cast<const GumboNode*>(e.children.data[i]);
+        if ((c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE) && in_buffer(c->v.text.original_text)) {
+          const std::string_view raw(c->v.text.original_text.data, c->v.text.original_text.length);
+          std::string css = rewrite_style(raw);
+          if (css != raw) edits_.push_back({offset_of(raw.data()), raw.size(), std::move(css)});
+        }
+      }
+    }
+    rewrite_attributes(e, tag, link_kind);
+    return true;
+  }
+
+  std::string_view html_;
+  std::string base_;
+  const HtmlUrlMapper& map_;
+  int depth_;
+  std::vector<Edit> edits_;
+};
+
+std::string utf8_without_bom(std::string_view html) {
+  std::string s = charset::is_valid_utf8(html) ? std::string(html) : charset::sanitize_utf8(html);
+  if (std::string_view(s).substr(0, kUtf8Bom.size()) == kUtf8Bom) s.erase(0, kUtf8Bom.size());
+  return s;
+}
+
+}  // namespace
+
+std::string html_escape_attribute(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '"') {
+      out += "&quot;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string document_base_url(std::string_view html, std::string_view page_url) {
+  const std::string s = utf8_without_bom(html);
+  const std::string_view parsed = std::string_view(s).substr(0, gumbo_safe_length(s));
+  const GumboDocument doc(parsed);
+  std::string base(page_url);
+  if (doc.output() == nullptr) return base;
+  bool found = false;
+  walk(doc.output()->document, [&](const GumboNode* node) {
+    if (found) return false;
+    if (node->type == GUMBO_NODE_DOCUMENT) return true;
+    if (node->type != GUMBO_NODE_ELEMENT) return false;
+    const GumboElement& e = node->v.element;
+    if (e.tag == GUMBO_TAG_BASE && e.tag_namespace == GUMBO_NAMESPACE_HTML) {
+      if (const char* href = attr(e, "href")) {
+        found = true;
+        auto resolved = url::resolve(page_url, trim(href));
+        if (resolved.ok() && url::is_http_or_https(*resolved)) base = *resolved;
+      }
+      return false;
+    }
+    return true;
+  });
+  return base;
+}
+
+std::vector<HtmlReference> find_html_references(std::string_view html, std::string_view page_url) {
+  std::vector<HtmlReference> refs;
+  const HtmlUrlMapper record = [&](const std::string& u, ResourceKind kind) -> std::optional<std::string> {
+    refs.push_back({u, kind});
+    return std::nullopt;
+  };
+  const std::string s = utf8_without_bom(html);
+  Rewriter(s, document_base_url(s, page_url), record, 0).run();
+  return refs;
+}
+
+std::string rewrite_html(std::string_view html, std::string_view page_url, const HtmlUrlMapper& map) {
+  const std::string s = utf8_without_bom(html);
+  return Rewriter(s, document_base_url(s, page_url), map, 0).run();
+}
+
+}  // namespace linksnap::capture

@@ -1,0 +1,373 @@
+#include "capture/snapshot_engine.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "capture/css_rewrite.h"
+#include "capture/html_rewrite.h"
+#include "net/fake_fetcher.h"  // content_type_for_path: the extension table shared with tests
+#include "util/charset.h"
+#include "util/sha256.h"
+#include "util/url.h"
+
+namespace linksnap::capture {
+namespace {
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string media_type(std::string_view content_type) {
+  std::string out;
+  for (char c : content_type) {
+    if (c == ';') break;
+    if (c != ' ' && c != '\t') out.push_back(ascii_lower(c));
+  }
+  return out;
+}
+
+std::string sniff(std::string_view b) {
+  auto starts = [&](std::string_view magic) { return b.substr(0, magic.size()) == magic; };
+  if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
+  if (starts("\xFF\xD8\xFF")) return "image/jpeg";
+  if (starts("GIF87a") || starts("GIF89a")) return "image/gif";
+  if (starts("RIFF") && b.size() >= 12 && b.substr(8, 4) == "WEBP") return "image/webp";
+  if (starts(std::string_view("\x00\x00\x01\x00", 4))) return "image/x-icon";
+  if (starts("wOFF")) return "font/woff";
+  if (starts("wOF2")) return "font/woff2";
+  if (starts("OTTO")) return "font/otf";
+  if (starts(std::string_view("\x00\x01\x00\x00", 4))) return "font/ttf";
+  if (b.size() >= 12 && b.substr(4, 4) == "ftyp") return "video/mp4";
+  if (starts("\x1A\x45\xDF\xA3")) return "video/webm";
+  if (starts("OggS")) return "audio/ogg";
+  if (starts("ID3")) return "audio/mpeg";
+  if (starts("WEBVTT")) return "text/vtt";
+  const std::string_view head = b.substr(0, 1024);
+  if (head.find("<svg") != std::string_view::npos) return "image/svg+xml";
+  return "";
+}
+
+std::string without_fragment(const std::string& u) {
+  const std::size_t hash = u.find('#');
+  return hash == std::string::npos ? u : u.substr(0, hash);
+}
+std::string fragment_of(const std::string& u) {
+  const std::size_t hash = u.find('#');
+  return hash == std::string::npos ? "" : u.substr(hash);
+}
+
+bool is_html_type(const std::string& mime) { return mime == "text/html" || mime == "application/xhtml+xml"; }
+
+struct Node {
+  std::string url;  // absolute, without fragment
+  ResourceKind kind = ResourceKind::kAsset;
+  int depth = 0;  // frame depth (documents)
+  std::string referer;
+
+  bool fetched = false;   // a FetchResult arrived (or it never needed one: the root)
+  bool expanded = false;  // children discovered
+  bool done = false;      // final: bytes and hash known, or failed
+  bool ok = false;
+  bool container = false;  // stylesheet or HTML document: rewritten after its children
+
+  std::string final_url;
+  long http_status = 0;
+  std::string mime;
+  std::string text;    // containers: UTF-8 source
+  std::string bytes;   // final bytes (rewritten for containers)
+  std::string hash;
+  std::string error_code, error_message;
+  std::size_t fetched_size = 0;
+
+  std::set<std::size_t> children;  // not done yet
+  std::vector<std::size_t> parents;
+};
+
+class Engine {
+ public:
+  Engine(net::Fetcher& fetcher, const net::FetchLimits& limits, const EngineOptions& options)
+      : session_(fetcher.start(limits)), options_(options) {}
+
+  CapturedDocument run(std::string_view html, std::string_view page_url) {
+    Node root;
+    root.url = std::string(page_url);
+    root.final_url = root.url;
+    root.kind = ResourceKind::kDocument;
+    root.container = true;
+    root.fetched = true;
+    root.text = std::string(html);
+    root.mime = "text/html";
+    nodes_.push_back(std::move(root));
+    expand(0);
+    try_finish(0);
+
+    while (session_ != nullptr) {
+      std::optional<net::FetchResult> r = session_->next();
+      if (!r) break;
+      on_result(std::move(*r));
+    }
+    // Whatever is still waiting sits on an @import or frame cycle (or on a request the session
+    // dropped): finish the newest first, its unfinished children counting as missing — so the
+    // import that closes a cycle is the one dropped, as a browser drops it.
+    for (std::size_t i = nodes_.size(); i-- > 0;) {
+      if (!nodes_[i].done && nodes_[i].expanded) finalize(i, /*forced=*/true);
+    }
+    for (std::size_t i = nodes_.size(); i-- > 0;) {
+      if (!nodes_[i].done) fail(i, errc::kFetchFailed, "the resource was never fetched");
+    }
+
+    CapturedDocument out;
+    out.html = std::move(nodes_[0].bytes);
+    for (std::size_t i = 1; i < nodes_.size(); ++i) {
+      Node& n = nodes_[i];
+      store::ResourceInput in;
+      in.record.url = n.url;
+      if (!n.final_url.empty()) in.record.final_url = n.final_url;
+      in.record.mime = n.mime;
+      if (n.http_status > 0) in.record.http_status = n.http_status;
+      if (n.ok) {
+        in.record.size = static_cast<std::int64_t>(n.bytes.size());
+        in.bytes = std::move(n.bytes);
+      } else {
+        in.record.size = static_cast<std::int64_t>(n.fetched_size);
+        in.record.error_code = n.error_code;
+        in.record.error_message = n.error_message;
+      }
+      out.resources.push_back(std::move(in));
+    }
+    return out;
+  }
+
+ private:
+  // The node for a reference, created (and its fetch queued) the first time; nullopt when the
+  // reference is not fetched at all (over the resource limit, a frame too deep, about:).
+  std::optional<std::size_t> node_for(const std::string& absolute, ResourceKind kind, std::size_t parent) {
+    const std::string scheme = url::scheme_of(absolute);
+    if (scheme.empty() || scheme == "about" || scheme == "data") return std::nullopt;
+    const int depth = nodes_[parent].depth + (kind == ResourceKind::kDocument ? 1 : 0);
+    if (kind == ResourceKind::kDocument && depth > options_.max_frame_depth) return std::nullopt;
+    const std::string key_url = without_fragment(absolute);
+    const auto key = std::make_pair(static_cast<int>(kind), key_url);
+    if (auto it = index_.find(key); it != index_.end()) return it->second;
+    if (nodes_.size() > options_.max_resources) return std::nullopt;
+    Node n;
+    n.url = key_url;
+    n.kind = kind;
+    n.depth = depth;
+    n.referer = nodes_[parent].final_url;
+    const std::size_t id = nodes_.size();
+    nodes_.push_back(std::move(n));
+    index_.emplace(key, id);
+    if (session_ != nullptr) {
+      session_->add(net::FetchRequest{key_url, nodes_[parent].final_url, id});
+    } else {
+      fail(id, errc::kInternal, "no fetch session");
+    }
+    return id;
+  }
+
+  // url::resolve, remembered: a big stylesheet repeats the same few URLs thousands of times.
+  const std::optional<std::string>& resolve(const std::string& base, std::string_view raw) {
+    constexpr std::size_t kMaxCached = 20000;
+    std::string key = base;
+    key += '\n';
+    key += raw;
+    if (auto it = resolved_.find(key); it != resolved_.end()) return it->second;
+    auto r = url::resolve(base, raw);
+    std::optional<std::string> value = r.ok() ? std::optional<std::string>(std::move(*r)) : std::nullopt;
+    if (resolved_.size() >= kMaxCached) resolved_.clear();
+    return resolved_.emplace(std::move(key), std::move(value)).first->second;
+  }
+
+  void link(std::size_t parent, std::optional<std::size_t> child) {
+    if (!child || *child == parent) return;
+    if (nodes_[*child].done) return;
+    if (nodes_[parent].children.insert(*child).second) nodes_[*child].parents.push_back(parent);
+  }
+
+  // Discovers a container's references and queues them.
+  void expand(std::size_t id) {
+    Node& n = nodes_[id];
+    n.expanded = true;
+    if (n.kind == ResourceKind::kStylesheet) {
+      const std::string base = n.final_url;
+      for (const CssReference& ref : find_css_references(n.text)) {
+        const std::optional<std::string>& resolved = resolve(base, ref.url);
+        if (!resolved) continue;
+        link(id, node_for(*resolved, ref.kind == CssRefKind::kImport ? ResourceKind::kStylesheet
+                                                                      : ResourceKind::kAsset, id));
+      }
+    } else {
+      const std::string base = n.final_url;
+      const std::string text = n.text;  // nodes_ may grow (and move) while we add children
+      for (const HtmlReference& ref : find_html_references(text, base)) {
+        link(id, node_for(ref.url, ref.kind, id));
+      }
+    }
+  }
+
+  std::string replacement(const std::string& absolute, ResourceKind kind) const {
+    const auto it = index_.find(std::make_pair(static_cast<int>(kind), without_fragment(absolute)));
+    if (it == index_.end()) {
+      return kind == ResourceKind::kDocument ? "about:blank" : std::string(kMissingResource);
+    }
+    const Node& n = nodes_[it->second];
+    if (!n.done || !n.ok) return std::string(kMissingResource);
+    return std::string(kBlobPlaceholder) + n.hash + fragment_of(absolute);
+  }
+
+  void finalize(std::size_t id, bool forced) {
+    Node& n = nodes_[id];
+    if (n.done || (!forced && !n.children.empty())) return;
+    n.children.clear();
+    if (n.kind == ResourceKind::kStylesheet) {
+      const std::string base = n.final_url;
+      n.bytes = rewrite_css(n.text, [&](std::string_view raw, CssRefKind k) -> std::optional<std::string> {
+        const std::optional<std::string>& resolved = resolve(base, raw);
+        if (!resolved || url::scheme_of(*resolved) == "data") return std::nullopt;
+        return replacement(*resolved, k == CssRefKind::kImport ? ResourceKind::kStylesheet : ResourceKind::kAsset);
+      });
+    } else {
+      n.bytes = rewrite_html(n.text, n.final_url, [&](const std::string& u, ResourceKind k) -> std::optional<std::string> {
+        const std::string scheme = url::scheme_of(u);
+        if (scheme == "about") return std::nullopt;
+        return replacement(u, k);
+      });
+    }
+    n.text.clear();
+    n.text.shrink_to_fit();
+    n.hash = sha256_hex(n.bytes);
+    n.ok = true;
+    n.done = true;
+    propagate(id);
+  }
+
+  void fail(std::size_t id, std::string code, std::string message) {
+    Node& n = nodes_[id];
+    n.ok = false;
+    n.done = true;
+    n.error_code = std::move(code);
+    n.error_message = std::move(message);
+    n.bytes.clear();
+    n.text.clear();
+    propagate(id);
+  }
+
+  void complete_asset(std::size_t id) {
+    Node& n = nodes_[id];
+    n.hash = sha256_hex(n.bytes);
+    n.ok = true;
+    n.done = true;
+    propagate(id);
+  }
+
+  // A node became final: parents waiting only on it can be rewritten now.
+  void propagate(std::size_t id) {
+    std::vector<std::size_t> work{id};
+    while (!work.empty()) {
+      const std::size_t done = work.back();
+      work.pop_back();
+      for (std::size_t p : nodes_[done].parents) {
+        Node& parent = nodes_[p];
+        parent.children.erase(done);
+        if (!parent.done && parent.expanded && parent.children.empty()) finalize_later_.push_back(p);
+      }
+    }
+    while (!finalize_later_.empty()) {
+      const std::size_t p = finalize_later_.back();
+      finalize_later_.pop_back();
+      finalize(p, false);
+    }
+  }
+
+  void try_finish(std::size_t id) {
+    if (nodes_[id].children.empty()) finalize(id, false);
+  }
+
+  void on_result(net::FetchResult r) {
+    if (r.tag >= nodes_.size() || nodes_[r.tag].fetched) return;
+    const std::size_t id = r.tag;
+    Node& n = nodes_[id];
+    n.fetched = true;
+    n.final_url = r.final_url.empty() ? r.url : r.final_url;
+    n.http_status = r.http_status;
+    n.fetched_size = r.body.size();
+    if (!r.transport_ok()) {
+      fail(id, r.error_code, r.error_message);
+      return;
+    }
+    if (!r.http_ok()) {
+      n.mime = media_type(r.content_type);
+      fail(id, errc::kHttpError, "the server answered HTTP " + std::to_string(r.http_status));
+      return;
+    }
+    n.mime = resource_mime(r.content_type, r.body, n.final_url);
+    if (n.kind == ResourceKind::kStylesheet) {
+      n.container = true;
+      n.mime = "text/css";
+      n.text = stylesheet_to_utf8(r.content_type, r.body);
+    } else if (n.kind == ResourceKind::kDocument && is_html_type(n.mime)) {
+      n.container = true;
+      n.mime = "text/html";
+      auto utf8 = charset::to_utf8(r.body, charset::detect_html(r.content_type, r.body));
+      n.text = utf8.ok() ? std::move(*utf8) : charset::sanitize_utf8(r.body);
+    } else {
+      n.bytes = std::move(r.body);  // an asset (a frame showing an image or a PDF is one too)
+      complete_asset(id);
+      return;
+    }
+    expand(id);
+    try_finish(id);
+  }
+
+  std::unique_ptr<net::FetchSession> session_;
+  EngineOptions options_;
+  std::vector<Node> nodes_;
+  std::map<std::pair<int, std::string>, std::size_t> index_;
+  std::vector<std::size_t> finalize_later_;
+  std::unordered_map<std::string, std::optional<std::string>> resolved_;
+};
+
+}  // namespace
+
+std::string resource_mime(std::string_view content_type, std::string_view body, std::string_view u) {
+  std::string type = media_type(content_type);
+  if (type.empty() || type == "application/octet-stream" || type == "text/plain" ||
+      type == "binary/octet-stream" || type.find('/') == std::string::npos) {
+    std::string sniffed = sniff(body);
+    if (!sniffed.empty()) return sniffed;
+    if (type.empty() || type.find('/') == std::string::npos) {
+      std::string path(u.substr(0, u.find_first_of("?#")));
+      std::string guess = media_type(net::content_type_for_path(path));
+      if (guess != "application/octet-stream") return guess;
+      return "application/octet-stream";
+    }
+  }
+  return type;
+}
+
+std::string stylesheet_to_utf8(std::string_view content_type, std::string_view body) {
+  std::string label = charset::charset_from_content_type(content_type);
+  if (label.empty() && body.substr(0, 10) == "@charset \"") {
+    const std::size_t close = body.find('"', 10);
+    if (close != std::string_view::npos && close < 60) label = charset::canonical_label(body.substr(10, close - 10));
+  }
+  if (label.empty() || label == "utf-16le" || label == "utf-16be") label = "utf-8";  // CSS rule
+  auto utf8 = charset::to_utf8(body, label);
+  std::string out = utf8.ok() ? std::move(*utf8) : charset::sanitize_utf8(body);
+  if (std::string_view(out).substr(0, 10) == "@charset \"") {
+    const std::size_t close = out.find("\";", 10);
+    if (close != std::string::npos && close < 60) out.erase(0, close + 2);
+  }
+  return out;
+}
+
+CapturedDocument capture_document(std::string_view html, std::string_view page_url,
+                                  net::Fetcher& fetcher, const net::FetchLimits& limits,
+                                  const EngineOptions& options) {
+  Engine engine(fetcher, limits, options);
+  return engine.run(html, page_url);
+}
+
+}  // namespace linksnap::capture

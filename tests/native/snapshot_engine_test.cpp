@@ -1,0 +1,357 @@
+// The snapshot engine on the fixture folders under tests/fixtures/capture/, each case run twice:
+// through the FakeFetcher serving the folder (unit) and through libcurl against the loopback
+// HTTP server serving the same folder (integration).
+#include "capture/snapshot_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/filesystem.hpp>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <set>
+
+#include "capture/page_snapshot.h"
+#include "http_server.h"
+#include "net/curl_fetcher.h"
+#include "net/fake_fetcher.h"
+#include "test_util.h"
+#include "util/sha256.h"
+
+namespace linksnap::capture {
+namespace {
+
+using std::chrono::milliseconds;
+
+enum class Backend { kFake, kLoopback };
+
+net::FetchLimits test_limits() {
+  net::FetchLimits limits;
+  limits.timeout_per_request = milliseconds(1500);
+  limits.timeout_per_session = milliseconds(20'000);
+  limits.connect_timeout = milliseconds(2000);
+  return limits;
+}
+
+// A fetcher serving `root` at base(): fake or real.
+class FixtureWeb {
+ public:
+  FixtureWeb(Backend backend, const std::string& root) : backend_(backend) {
+    if (backend == Backend::kLoopback) {
+      server_ = std::make_unique<test::TestHttpServer>(test::TestHttpServer::Options{root, 0, 0, true});
+      base_ = server_->base_url();
+      fetcher_ = std::make_unique<net::CurlFetcher>();
+    } else {
+      base_ = "http://fixtures.test:8080";
+      auto fake = std::make_unique<net::FakeFetcher>(net::FakeFetcher::from_directory(base_, root));
+      // What the loopback server's /__ routes do.
+      net::FakeResponse slow;
+      slow.error_code = errc::kTimeout;
+      slow.error_message = "timed out";
+      fake->set(base_ + "/__slow?ms=5000", slow);
+      net::FakeResponse to_file;
+      to_file.status = 302;
+      to_file.redirect_to = "file:///etc/passwd";
+      fake->set(base_ + "/__redirect?to=file%3A%2F%2F%2Fetc%2Fpasswd", to_file);
+      // The fake matches URLs exactly; the real server ignores a file's query string.
+      std::ifstream q(root + "/capture/url_forms/q.png", std::ios::binary);
+      net::FakeResponse query;
+      query.content_type = "image/png";
+      query.body.assign(std::istreambuf_iterator<char>(q), std::istreambuf_iterator<char>());
+      fake->set(base_ + "/capture/url_forms/q.png?x=1&y=2", query);
+      fake_ = fake.get();
+      fetcher_ = std::move(fake);
+    }
+  }
+
+  const std::string& base() const { return base_; }
+  net::Fetcher& fetcher() { return *fetcher_; }
+
+  // Request paths (+ query) seen so far, without the origin.
+  std::vector<std::string> requested() const {
+    if (server_) return server_->request_paths();
+    std::vector<std::string> out;
+    for (const auto& u : fake_->requests()) out.push_back(u.substr(base_.size()));
+    return out;
+  }
+
+ private:
+  Backend backend_;
+  std::string base_;
+  std::unique_ptr<test::TestHttpServer> server_;
+  std::unique_ptr<net::Fetcher> fetcher_;
+  net::FakeFetcher* fake_ = nullptr;
+};
+
+class SnapshotEngineTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  SnapshotEngineTest() : web_(GetParam(), LINKSNAP_FIXTURES_DIR) {}
+
+  // Fetches the page like `linksnap add` and captures it.
+  CapturedDocument capture(const std::string& path) {
+    auto page = fetch_page(web_.base() + path, web_.fetcher(), test_limits());
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    if (!page.ok()) return {};
+    return capture_document(page->html, page->url, web_.fetcher(), test_limits());
+  }
+
+  const store::ResourceInput* resource(const CapturedDocument& doc, const std::string& path) {
+    for (const auto& r : doc.resources) {
+      if (r.record.url == web_.base() + path) return &r;
+    }
+    ADD_FAILURE() << "no resource " << path;
+    return nullptr;
+  }
+
+  void expect_saved(const CapturedDocument& doc, const std::string& dir, std::initializer_list<std::string> files) {
+    for (const auto& f : files) {
+      const auto* r = resource(doc, dir + f);
+      if (r == nullptr) continue;
+      EXPECT_TRUE(r->bytes.has_value()) << f << ": " << r->record.error_code.value_or("") << " "
+                                        << r->record.error_message.value_or("");
+      if (r->bytes) {
+        EXPECT_NE(doc.html.find("linksnap-blob:" + sha256_hex(*r->bytes)), std::string::npos) << f;
+      }
+    }
+  }
+
+  bool requested(const std::string& path) const {
+    const auto all = web_.requested();
+    return std::find(all.begin(), all.end(), path) != all.end();
+  }
+
+  // A blob's bytes by its hash among the captured resources.
+  std::string blob(const CapturedDocument& doc, const std::string& path) {
+    const auto* r = resource(doc, path);
+    return r != nullptr && r->bytes ? *r->bytes : std::string();
+  }
+
+  FixtureWeb web_;
+};
+
+TEST_P(SnapshotEngineTest, SrcsetAndPictureSaveEveryCandidate) {
+  const auto doc = capture("/capture/srcset_picture/index.html");
+  expect_saved(doc, "/capture/srcset_picture/",
+               {"small.png", "large.png", "huge.png", "w-480.png", "w-800.png", "pic.webp", "pic-2x.webp",
+                "pic-wide.png", "pic.png", "comma,name.png", "plain.png"});
+  EXPECT_EQ(doc.resources.size(), 11u);
+  EXPECT_EQ(doc.html.find("large.png"), std::string::npos);
+  EXPECT_EQ(resource(doc, "/capture/srcset_picture/pic.webp")->record.mime, "image/webp");
+}
+
+TEST_P(SnapshotEngineTest, ImportChainWithCycleIsCutAndEverySheetSaved) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto doc = capture("/capture/css_import_cycle/index.html");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  for (const char* f : {"a.css", "b.css", "sub/c.css", "img/a.png", "img/c.png"}) {
+    const auto* r = resource(doc, std::string("/capture/css_import_cycle/") + f);
+    ASSERT_NE(r, nullptr);
+    EXPECT_TRUE(r->bytes.has_value()) << f;
+  }
+  EXPECT_EQ(doc.resources.size(), 5u);
+  const std::string a = blob(doc, "/capture/css_import_cycle/a.css");
+  const std::string c = blob(doc, "/capture/css_import_cycle/sub/c.css");
+  EXPECT_NE(a.find("url(\"linksnap-blob:" + sha256_hex(blob(doc, "/capture/css_import_cycle/img/a.png")) + "\")"),
+            std::string::npos) << a;
+  EXPECT_NE(c.find("linksnap-blob:" + sha256_hex(blob(doc, "/capture/css_import_cycle/img/c.png"))),
+            std::string::npos) << c;
+  // Each sheet is requested once although three imports point back into the cycle.
+  const auto all = web_.requested();
+  EXPECT_EQ(std::count(all.begin(), all.end(), "/capture/css_import_cycle/b.css"), 1);
+}
+
+TEST_P(SnapshotEngineTest, FontFaceSourcesAndPreloadedFontsAreSaved) {
+  const auto doc = capture("/capture/font_face/index.html");
+  expect_saved(doc, "/capture/font_face/", {"css/fonts.css", "fonts/pre.woff2"});
+  for (const char* f : {"fonts/demo.woff2", "fonts/demo.woff", "fonts/other.ttf"}) {
+    const auto* r = resource(doc, std::string("/capture/font_face/") + f);
+    ASSERT_NE(r, nullptr);
+    EXPECT_TRUE(r->bytes.has_value()) << f;
+  }
+  EXPECT_EQ(resource(doc, "/capture/font_face/fonts/demo.woff2")->record.mime, "font/woff2");
+}
+
+TEST_P(SnapshotEngineTest, StyleElementAndStyleAttributeUrlsAreSaved) {
+  const auto doc = capture("/capture/inline_style/index.html");
+  expect_saved(doc, "/capture/inline_style/",
+               {"imported.css", "bg.png", "icon-1x.png", "icon-2x.png", "cur.png", "div-bg.png", "span&bg.png"});
+  EXPECT_TRUE(resource(doc, "/capture/inline_style/from-import.png")->bytes.has_value());
+  EXPECT_FALSE(requested("/capture/inline_style/commented.png"));
+  EXPECT_FALSE(requested("/capture/inline_style/not-a-url.png"));
+  EXPECT_EQ(doc.resources.size(), 8u);
+}
+
+TEST_P(SnapshotEngineTest, IframesAreSnapshottedRecursively) {
+  const auto doc = capture("/capture/iframe/index.html");
+  expect_saved(doc, "/capture/iframe/", {"frame.html", "srcdoc.png"});
+  for (const char* f : {"frame.css", "frame.png", "frame-bg.png", "inner/inner.html", "inner.png"}) {
+    const auto* r = resource(doc, std::string("/capture/iframe/") + f);
+    ASSERT_NE(r, nullptr);
+    EXPECT_TRUE(r->bytes.has_value()) << f;
+  }
+  const std::string frame = blob(doc, "/capture/iframe/frame.html");
+  EXPECT_EQ(frame.find("<script"), std::string::npos);
+  EXPECT_NE(frame.find("linksnap-blob:" + sha256_hex(blob(doc, "/capture/iframe/inner/inner.html"))),
+            std::string::npos);
+  EXPECT_EQ(resource(doc, "/capture/iframe/frame.html")->record.mime, "text/html");
+  EXPECT_FALSE(requested("/capture/iframe/frame.js"));
+  EXPECT_EQ(doc.html.find("alert"), std::string::npos);
+}
+
+TEST_P(SnapshotEngineTest, BaseHrefIsTheBaseOfEveryReference) {
+  const auto doc = capture("/capture/base_href/index.html");
+  expect_saved(doc, "/capture/base_href/assets/", {"deep/pic.png", "style.css"});
+  EXPECT_TRUE(resource(doc, "/capture/base_href/assets/bg.png")->bytes.has_value());
+  EXPECT_NE(doc.html.find("href=\"" + web_.base() + "/capture/base_href/assets/deep/page.html\""), std::string::npos);
+  EXPECT_EQ(doc.html.find("<base"), std::string::npos);
+}
+
+TEST_P(SnapshotEngineTest, RelativeAbsoluteEncodedUnicodeAndSpaceUrlsAreSaved) {
+  const auto doc = capture("/capture/url_forms/index.html");
+  expect_saved(doc, "/capture/url_forms/",
+               {"favicon.png", "plain.png", "dot.png", "root-relative.png", "a%20b.png", "with%20space.png",
+                "%E5%9B%BE%E7%89%87.png", "%E5%9B%BE.png", "trimmed.png", "q.png?x=1&y=2", "poster.png",
+                "clip.webm", "clip.mp4", "subs.vtt", "sound.ogg", "button.png", "object.svg", "embed.svg",
+                "table-bg.png", "svg-image.png"});
+  EXPECT_NE(doc.html.find("linksnap-blob:" + sha256_hex(blob(doc, "/capture/url_forms/frag.svg")) + "#icon"),
+            std::string::npos);
+  EXPECT_EQ(resource(doc, "/capture/url_forms/object.svg")->record.mime, "image/svg+xml");
+  EXPECT_NE(doc.html.find("data:image/gif;base64,R0lGOD"), std::string::npos);  // kept as it is
+  EXPECT_EQ(doc.html.find("javascript:"), std::string::npos);
+  EXPECT_NE(doc.html.find("href=\"" + web_.base() + "/capture/url_forms/other.html\""), std::string::npos);
+  EXPECT_EQ(doc.resources.size(), 21u);
+}
+
+TEST_P(SnapshotEngineTest, MissingAssetIsRecordedWithItsStatus) {
+  const auto doc = capture("/capture/missing_asset/index.html");
+  expect_saved(doc, "/capture/missing_asset/", {"present.png"});
+  const auto* r = resource(doc, "/capture/missing_asset/absent.png");
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->bytes.has_value());
+  EXPECT_EQ(r->record.http_status, 404);
+  EXPECT_EQ(r->record.error_code, errc::kHttpError);
+  EXPECT_EQ(r->record.error_message, "the server answered HTTP 404");
+  EXPECT_NE(doc.html.find("src=\"about:invalid\""), std::string::npos);
+}
+
+TEST_P(SnapshotEngineTest, SlowAssetTimesOutWithoutHoldingUpTheRest) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto doc = capture("/capture/slow_asset/index.html");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+  expect_saved(doc, "/capture/slow_asset/", {"fast.png"});
+  const auto* r = resource(doc, "/__slow?ms=5000");
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->bytes.has_value());
+  EXPECT_EQ(r->record.error_code, errc::kTimeout);
+}
+
+TEST_P(SnapshotEngineTest, RedirectToFileIsRefused) {
+  const auto doc = capture("/capture/redirect_file/index.html");
+  expect_saved(doc, "/capture/redirect_file/", {"ok.png"});
+  const auto* r = resource(doc, "/__redirect?to=file%3A%2F%2F%2Fetc%2Fpasswd");
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->bytes.has_value());
+  EXPECT_EQ(r->record.error_code, errc::kUnsupportedScheme);
+  EXPECT_EQ(doc.html.find("root:"), std::string::npos);
+}
+
+TEST_P(SnapshotEngineTest, ScriptsAreNeitherFetchedNorKept) {
+  const auto doc = capture("/capture/scripts/index.html");
+  expect_saved(doc, "/capture/scripts/", {"noscript.css", "ok.png"});
+  EXPECT_FALSE(requested("/capture/scripts/app.js"));
+  for (const char* gone : {"<script", "alert", "onerror", "onload", "refresh", "img-src https", "noscript>"}) {
+    EXPECT_EQ(doc.html.find(gone), std::string::npos) << gone;
+  }
+  EXPECT_NE(doc.html.find("<p>Please enable JavaScript</p>"), std::string::npos);
+}
+
+TEST_P(SnapshotEngineTest, ChronyFixtureKeepsItsStylesheetAndImages) {
+  const auto doc = capture("/chrony/chrony-nts.html");
+  expect_saved(doc, "/chrony/", {"style.css", "clock.png"});
+  const std::string css = blob(doc, "/chrony/style.css");
+  EXPECT_NE(css.find("url(\"linksnap-blob:" + sha256_hex(blob(doc, "/chrony/banner.png")) + "\")"), std::string::npos);
+  EXPECT_EQ(doc.resources.size(), 3u);
+}
+
+TEST_P(SnapshotEngineTest, DomCaptureWithAbsoluteAndProtocolRelativeUrls) {
+  // The extension's path: a DOM string with its URL, no page fetch.
+  const std::string origin = web_.base();
+  const std::string authority = origin.substr(origin.find("//"));
+  const std::string html = "<img src=\"" + origin + "/capture/url_forms/plain.png\"><img src=\"" + authority +
+                           "/capture/url_forms/dot.png\"><img src=\"https://invalid.invalid:0/x.png\">";
+  const auto doc = capture_document(html, origin + "/capture/url_forms/dom.html", web_.fetcher(), test_limits());
+  expect_saved(doc, "/capture/url_forms/", {"plain.png", "dot.png"});
+  EXPECT_EQ(doc.resources.size(), 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SnapshotEngineTest, ::testing::Values(Backend::kFake, Backend::kLoopback),
+                         [](const auto& param_info) { return param_info.param == Backend::kFake ? "Fake" : "Loopback"; });
+
+// A 20 MB stylesheet: fetched, tokenized and rewritten in bounded time, never a hang.
+TEST(SnapshotEngineLimitsTest, TwentyMegabyteStylesheetIsBounded) {
+  testing::TempDir dir;
+  boost::filesystem::create_directories(dir.path() / "big");
+  boost::filesystem::copy_file(testing::fixture_path("capture/big_stylesheet/index.html"), dir.path() / "big/index.html");
+  boost::filesystem::copy_file(testing::fixture_path("capture/big_stylesheet/after.png"), dir.path() / "big/after.png");
+  {
+    std::ofstream css((dir.path() / "big/big.css").string(), std::ios::binary);
+    std::string chunk;
+    for (int i = 0; i < 1000; ++i) chunk += ".r" + std::to_string(i) + "{background:url(after.png);color:red}\n";
+    for (std::size_t written = 0; written < (20u << 20); written += chunk.size()) css << chunk;
+  }
+  for (Backend backend : {Backend::kFake, Backend::kLoopback}) {
+    FixtureWeb web(backend, dir.str());
+    const auto start = std::chrono::steady_clock::now();
+    auto page = fetch_page(web.base() + "/big/index.html", web.fetcher(), test_limits());
+    ASSERT_TRUE(page.ok());
+    const auto doc = capture_document(page->html, page->url, web.fetcher(), test_limits());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+    ASSERT_EQ(doc.resources.size(), 2u);
+    for (const auto& r : doc.resources) EXPECT_TRUE(r.bytes.has_value()) << r.record.url;
+  }
+}
+
+TEST(SnapshotEngineLimitsTest, ResourceCountIsBounded) {
+  net::FakeFetcher fetcher;
+  std::string html;
+  for (int i = 0; i < 50; ++i) html += "<img src=\"i" + std::to_string(i) + ".png\">";
+  EngineOptions options;
+  options.max_resources = 10;
+  const auto doc = capture_document(html, "http://x.test/", fetcher, test_limits(), options);
+  EXPECT_LE(doc.resources.size(), 10u);
+  EXPECT_EQ(doc.html.find("i49.png"), std::string::npos);  // not left pointing at the network
+}
+
+TEST(SnapshotEngineLimitsTest, FrameDepthIsBounded) {
+  net::FakeFetcher fetcher;
+  net::FakeResponse self;
+  self.content_type = "text/html";
+  self.body = "<iframe src=\"/loop.html\"></iframe>";
+  fetcher.set("http://x.test/loop.html", self);
+  net::FakeResponse next = self;
+  next.body = "<iframe src=\"/loop.html?again\"></iframe>";
+  fetcher.set("http://x.test/loop.html?again", next);
+  const auto doc = capture_document("<iframe src=loop.html></iframe>", "http://x.test/", fetcher, test_limits());
+  EXPECT_LE(doc.resources.size(), 3u);
+}
+
+TEST(SnapshotEngineLimitsTest, GarbageHtmlAndCssNeitherCrashNorHang) {
+  std::string garbage;
+  std::uint32_t x = 7;
+  for (int i = 0; i < 1 << 20; ++i) {
+    x = x * 1103515245 + 12345;
+    garbage.push_back(static_cast<char>(x >> 16));
+  }
+  net::FakeFetcher fetcher;
+  net::FakeResponse css;
+  css.content_type = "text/css";
+  css.body = garbage;
+  fetcher.set("http://x.test/g.css", css);
+  const auto doc = capture_document(garbage + "<link rel=stylesheet href=g.css>", "http://x.test/", fetcher,
+                                    test_limits());
+  EXPECT_FALSE(doc.html.empty());
+}
+
+}  // namespace
+}  // namespace linksnap::capture
