@@ -65,7 +65,8 @@ e2e_tests() {
     return 0
   fi
   node_deps
-  # One browser at a time: each test file launches its own headless Chromium.
+  # One browser at a time: each test file launches its own headless browser (Chromium;
+  # firefox.test.mjs uses firefox-esr and skips itself outside CI when it is missing).
   LINKSNAP_BUILD_DIR=$build node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/
 }
 
