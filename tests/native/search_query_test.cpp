@@ -51,6 +51,12 @@ TEST(SearchQueryTest, PunctuationOnlyQueriesAreEmpty) {
   EXPECT_EQ(expr(""), "");
 }
 
+// Found by fuzz_search_query: a NUL inside the query made FTS5 report a syntax error.
+TEST(SearchQueryTest, RegressionNulAndInvalidUtf8AreSeparators) {
+  EXPECT_EQ(expr(std::string("tags:\xE7\xAC\x94 \xE9!\x00\xE8\xAF\x81", 16)),
+            "tags : \"\xE7\xAC\x94\" AND \"\xEF\xBF\xBD!\"* AND \"\xE8\xAF\x81\"");
+}
+
 TEST(SearchQueryTest, OnlyExcludedWordsIsAnError) {
   EXPECT_EQ(expr("-a -b"), "ERROR: a search needs at least one word that is not excluded with '-'");
 }

@@ -382,3 +382,16 @@ TEST(UrlSchemeTest, IsHttpOrHttpsComparesTheParsedScheme) {
 
 }  // namespace
 }  // namespace linksnap::url
+
+namespace linksnap::url {
+namespace {
+// Found by fuzz_url: normalize turned the path bytes of "file:<ESC>..." into a host, so the
+// result normalized to something else (or failed). A link key must be a fixed point.
+TEST(UrlNormalizeTest, RegressionFileUrlWithControlBytesIsInvalidNotANewHost) {
+  const std::string input("file:\x1b\0\0\0tc/pile:///etasswd", 27);
+  auto n = normalize(input);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().code, errc::kInvalidUrl);
+}
+}  // namespace
+}  // namespace linksnap::url

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "store/cjk_tokenizer.h"
+#include "util/charset.h"
 
 namespace linksnap::store {
 
@@ -125,7 +126,13 @@ std::string render(const Term& t) {
 
 }  // namespace
 
-Result<std::string> build_match_expression(std::string_view query) {
+Result<std::string> build_match_expression(std::string_view raw_query) {
+  // Control characters (a NUL ends FTS5's parse early, found by fuzzing) separate words,
+  // and invalid UTF-8 becomes U+FFFD, so the expression is always well-formed text.
+  std::string query = charset::sanitize_utf8(raw_query);
+  for (char& c : query) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  }
   std::vector<std::size_t> or_before;
   const std::vector<Term> terms = lex(query, or_before);
   // Group positive terms: a term listed in or_before joins the previous positive group.

@@ -186,8 +186,11 @@ struct CurlUrl {
 
 std::optional<std::string> get_part(CURLU* h, CURLUPart part, unsigned flags) {
   char* value = nullptr;
-  if (curl_url_get(h, part, &value, flags) != CURLUE_OK || value == nullptr) return std::nullopt;
-  std::string out(value);
+  const CURLUcode rc = curl_url_get(h, part, &value, flags);
+  // libcurl 7.88 can hand back a string together with an error (a failed IDN conversion):
+  // free it either way (found by fuzz_url as a leak).
+  std::optional<std::string> out;
+  if (rc == CURLUE_OK && value != nullptr) out = std::string(value);
   curl_free(value);
   return out;
 }
@@ -472,7 +475,9 @@ Result<std::string> resolve(std::string_view base, std::string_view ref) {
   return out;
 }
 
-Result<std::string> normalize(std::string_view url) {
+namespace {
+
+Result<std::string> normalize_once(std::string_view url) {
   const std::string cleaned = clean(url);
   const std::size_t scheme_len = scheme_length(cleaned);
   if (scheme_len == 0) return invalid_url(url);
@@ -489,6 +494,19 @@ Result<std::string> normalize(std::string_view url) {
   if (p.path.empty()) p.path = "/";
   if (p.query) p.query = filter_query(normalize_escapes(*p.query));
   return serialize(p);
+}
+
+}  // namespace
+
+Result<std::string> normalize(std::string_view url) {
+  auto once = normalize_once(url);
+  if (!once.ok()) return once;
+  // A link's identity must be a fixed point: if normalizing the result would give another
+  // URL (found by fuzzing: "file:\x1b..." turned path bytes into a host), the input was not
+  // a URL we can key a link by.
+  auto twice = normalize_once(*once);
+  if (!twice.ok() || *twice != *once) return invalid_url(url);
+  return once;
 }
 
 }  // namespace linksnap::url

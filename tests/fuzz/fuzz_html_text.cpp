@@ -1,0 +1,22 @@
+// Untrusted HTML (any bytes, any charset) -> UTF-8 -> title and text; declare_utf8.
+// Invariants: output is valid UTF-8 and bounded.
+#include <cstdint>
+#include <string>
+
+#include "capture/html_text.h"
+#include "util/charset.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string bytes(reinterpret_cast<const char*>(data), size);
+  const std::string cs = linksnap::charset::detect_html("text/html", bytes);
+  auto utf8 = linksnap::charset::to_utf8(bytes, cs);
+  if (!utf8.ok()) __builtin_trap();  // every detected charset must be decodable
+  if (!linksnap::charset::is_valid_utf8(*utf8)) __builtin_trap();
+  const auto text = linksnap::capture::extract_text(*utf8, 1 << 16);
+  if (text.text.size() > (1 << 16) || !linksnap::charset::is_valid_utf8(text.text) ||
+      !linksnap::charset::is_valid_utf8(text.title)) {
+    __builtin_trap();
+  }
+  if (!linksnap::charset::is_valid_utf8(linksnap::capture::declare_utf8(*utf8))) __builtin_trap();
+  return 0;
+}
