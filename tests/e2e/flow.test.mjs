@@ -104,4 +104,74 @@ describe('capture, search, view, tag, rename', { timeout: 90_000 }, () => {
     await popup.close();
     await waitFor(() => browser.worker.evaluate(() => linksnap.currentMenuTags().includes('学习/时间')), 5000, 'the menu to follow the rename');
   });
+
+  test('menu: "Save link" and a tag on an unsaved link save the target without opening it', async () => {
+    const target = `${server.url}/e2e/fixtures/fidelity/frame.html`;
+    const tabsBefore = browser.ctx.pages().length;
+    const saved = await browser.worker.evaluate(({ url, link, id }) => linksnap.onMenuClick(
+      { menuItemId: 'linksnap-save-link', pageUrl: url, linkUrl: link }, { id, url }), { url: pageUrl, link: target, id: tabId });
+    assert.equal(saved.snapshot.source, 'fetch');
+    assert.equal(browser.ctx.pages().length, tabsBefore, 'no tab was opened');
+    const other = `${server.url}/e2e/fixtures/fidelity/index.html`;
+    const tagged = await browser.worker.evaluate(({ url, link, id }) => linksnap.onMenuClick(
+      { menuItemId: 'linksnap-tag:学习/时间', pageUrl: url, linkUrl: link }, { id, url }), { url: pageUrl, link: other, id: tabId });
+    assert.equal(tagged.created, true);
+    assert.deepEqual(tagged.link.tags, ['学习/时间']);
+  });
+
+  test('the popup\'s "Add link" saves a typed address through the host', async () => {
+    const popup = await browser.ctx.newPage();
+    await popup.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}`));
+    await popup.locator('body[data-ready=true]').waitFor({ timeout: 10_000 });
+    await popup.locator('#add-url').fill('file:///etc/passwd');
+    await popup.locator('#add-form button').click();
+    await popup.locator('#add-status.error', { hasText: 'Only http and https' }).waitFor({ timeout: 10_000 });
+    await popup.locator('#add-url').fill(`${server.url}/e2e/fixtures/fidelity/frame.html#again`);
+    await popup.locator('#add-form button').click();
+    await popup.locator('#add-status.ok', { hasText: 'Saved: frame' }).waitFor({ timeout: 10_000 });
+    await popup.close();
+  });
+
+  test('the manager edits a title, tags several links, deletes one', async () => {
+    const manager = await browser.ctx.newPage();
+    await manager.goto(browser.extUrl('src/pages/manager.html'));
+    await manager.locator('body[data-ready=true]').waitFor({ timeout: 10_000 });
+    const row = (title) => manager.locator('#rows tr', { hasText: title });
+    await row('frame').locator('.title').dblclick();
+    await manager.locator('.title input').fill('内嵌框架 frame');
+    await manager.locator('.title input').press('Enter');
+    await row('内嵌框架 frame').waitFor({ timeout: 5000 });
+
+    await row('内嵌框架 frame').locator('input[type=checkbox]').check();
+    await row('Fidelity fixture').locator('input[type=checkbox]').check();
+    manager.once('dialog', (d) => d.accept('fixtures, 测试'));
+    await manager.locator('#bulk-tag').click();
+    await manager.locator('.node[data-tag="测试"]').waitFor({ timeout: 5000 });
+    assert.equal(await row('内嵌框架 frame').locator('.chip', { hasText: '测试' }).count(), 1);
+    assert.equal(await row('Fidelity fixture').locator('.chip', { hasText: 'fixtures' }).count(), 1);
+
+    await row('Fidelity fixture').locator('input[type=checkbox]').uncheck();
+    manager.once('dialog', (d) => d.accept());
+    await manager.locator('#bulk-delete').click();
+    await row('内嵌框架 frame').waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await manager.locator('#rows tr').count(), 2);
+    await manager.close();
+  });
+
+  test('after the service worker is stopped, the next message starts it and a new host port', async () => {
+    await browser.worker.evaluate(() => { globalThis.oldWorker = true; });
+    const page = await browser.ctx.newPage();
+    await page.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}&autosave=0`));
+    const cdp = await browser.ctx.newCDPSession(page);
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'));
+    await cdp.send('Target.closeTarget', { targetId: sw.targetId }); // what idling out does
+    const reply = await page.evaluate((id) => chrome.runtime.sendMessage({ cmd: 'page.state', args: { tabId: id } }), tabId);
+    assert.equal(reply.ok, true, JSON.stringify(reply.error));
+    assert.equal(reply.result.link.title, 'chrony 时间同步与 NTS 配置笔记');
+    browser.worker = browser.ctx.serviceWorkers()[0];
+    assert.deepEqual(await browser.worker.evaluate(() => [globalThis.oldWorker, linksnap.host.connects]), [undefined, 1],
+      'a fresh worker with a fresh port');
+    await page.close();
+  });
 });
