@@ -159,3 +159,22 @@ TEST_F(CliTest, UsageErrorsExitWithTwo) {
 
 }  // namespace
 }  // namespace linksnap
+
+namespace linksnap {
+namespace {
+
+TEST_F(CliTest, CheckReportsAWholeStoreAndFailsOnDamage) {
+  json added = cli_json({"add", page_url()});
+  auto ok = cli({"check", "--verify-hashes"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("The store is whole."), std::string::npos) << ok.out;
+  // Remove the stored page behind the store's back: check must say so and fail.
+  json shown = cli_json({"show", "1"});
+  boost::filesystem::remove_all(home_.path() / "blobs");
+  auto damaged = cli({"check"});
+  EXPECT_EQ(damaged.exit_code, 1);
+  EXPECT_NE(damaged.out.find("DAMAGED: blob "), std::string::npos) << damaged.out;
+}
+
+}  // namespace
+}  // namespace linksnap

@@ -127,6 +127,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* rm = app.add_subcommand("rm", "Delete a link with all its snapshots");
   rm->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
 
+  bool repair = false, verify_hashes = false;
+  auto* chk = app.add_subcommand("check", "Check the store's integrity (exit status 1 if data is damaged)");
+  chk->add_flag("--repair", repair, "Remove leftovers of interrupted saves and rebuild the search index where needed");
+  chk->add_flag("--verify-hashes", verify_hashes, "Also read every stored file and verify its SHA-256");
+
   auto* tags = app.add_subcommand("tags", "List tags with their link counts, or change them");
   tags->require_subcommand(0, 1);
   auto* rename = tags->add_subcommand("rename", "Rename a tag (and the tags below it)");
@@ -184,6 +189,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } else if (rm->parsed()) {
     inv.command = "rm";
     inv.args["id"] = id;
+  } else if (chk->parsed()) {
+    inv.command = "check";
+    inv.args = {{"repair", repair}, {"verify_hashes", verify_hashes}};
   } else if (rename->parsed()) {
     inv.command = "tags.rename";
     inv.args = {{"from", from}, {"to", to}};
@@ -225,9 +233,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     result->erase("html");
     (*result)["file"] = inv.out_file;
   }
+  // Like fsck: damage found is a failure the caller's script can see.
+  const int status = inv.command == "check" && !result->value("ok", true) ? 1 : 0;
   if (as_json) {
     out << result->dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    return 0;
+    return status;
   }
   const json& r = *result;
   if (inv.command == "add" || inv.command == "save") {
@@ -244,10 +254,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << format_exported(r);
   } else if (inv.command == "rm") {
     out << "Deleted link " << r.at("deleted").get<std::int64_t>() << ".\n";
+  } else if (inv.command == "check") {
+    out << format_check(r);
   } else {
     out << format_tags(r.at("tags"));
   }
-  return 0;
+  return status;
 }
 
 }  // namespace linksnap::cli

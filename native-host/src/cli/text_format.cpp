@@ -252,4 +252,20 @@ std::string format_tags(const json& tags) {
   return s.str();
 }
 
+std::string format_check(const json& report) {
+  std::ostringstream s;
+  const json& c = report.at("counts");
+  s << "Checked " << c.value("links", 0) << " links, " << c.value("snapshots", 0) << " snapshots, "
+    << c.value("resources", 0) << " resources, " << c.value("blobs", 0) << " stored files.\n";
+  for (const auto& p : report.at("problems")) s << "DAMAGED: " << p.get<std::string>() << "\n";
+  for (const auto& l : report.at("leftovers")) s << "leftover: " << l.get<std::string>() << "\n";
+  for (const auto& r : report.at("repaired")) s << "repaired: " << r.get<std::string>() << "\n";
+  if (report.at("problems").empty()) {
+    s << (report.at("leftovers").empty() || !report.at("repaired").empty()
+              ? "The store is whole.\n"
+              : "The store is whole; `linksnap check --repair` removes the leftovers.\n");
+  }
+  return s.str();
+}
+
 }  // namespace linksnap::cli

@@ -20,6 +20,7 @@ std::string format_links(const nlohmann::json& links, std::size_t width);
 std::string format_search(const nlohmann::json& results, bool color);
 std::string format_show(const nlohmann::json& result);
 std::string format_tags(const nlohmann::json& tags);
+std::string format_check(const nlohmann::json& report);
 // `linksnap export`: which snapshot went to which file, and how big it is.
 std::string format_exported(const nlohmann::json& result);
 

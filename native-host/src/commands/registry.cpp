@@ -24,6 +24,7 @@ const std::vector<CommandInfo>& all_commands() {
       {"tags.rename", tags_rename, true},
       {"tags.merge", tags_merge, true},
       {"tags.delete", tags_delete, true},
+      {"check", check, true},
   };
   return kCommands;
 }
