@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   ::umask(077);
   // A browser that goes away must not kill us mid-save: writes then fail with EPIPE instead.
   ::signal(SIGPIPE, SIG_IGN);
+  // A file-size limit (ulimit -f) then fails a write with EFBIG, reported like a full disk,
+  // instead of killing the process halfway through a save.
+  ::signal(SIGXFSZ, SIG_IGN);
 
   auto data_dir = linksnap::default_data_dir();
   if (!data_dir.ok()) {

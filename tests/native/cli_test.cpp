@@ -178,3 +178,31 @@ TEST_F(CliTest, CheckReportsAWholeStoreAndFailsOnDamage) {
 
 }  // namespace
 }  // namespace linksnap
+
+namespace linksnap {
+namespace {
+
+TEST_F(CliTest, AFullDiskFailsTheSaveClearlyAndLeavesTheStoreWhole) {
+  cli_json({"add", page_url()});  // the store exists before the disk "fills up"
+  const std::string file = home_.str() + "/big.html";
+  {
+    std::ofstream out(file);
+    out << "<title>Big</title><p>";
+    for (int i = 0; i < 40000; ++i) out << "很大的页面 big page ";
+    out << "</p>";
+  }
+  // RLIMIT_FSIZE of 256 KiB: the blob write fails with EFBIG, as on a full small filesystem.
+  auto r = linksnap::testing::run_process(
+      {"/bin/sh", "-c", std::string("ulimit -f 256; exec ") + LINKSNAP_CLI_BIN +
+                            " save --url https://big.example/ --html-file " + file},
+      {"LINKSNAP_HOME=" + home_.str()});
+  EXPECT_EQ(r.signal, 0);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the disk is full"), std::string::npos) << r.err;
+  EXPECT_EQ(cli_json({"list"})["links"].size(), 1u);  // nothing half-written
+  auto check = cli({"check", "--verify-hashes"});
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+}
+
+}  // namespace
+}  // namespace linksnap
