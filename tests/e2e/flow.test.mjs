@@ -119,6 +119,29 @@ describe('capture, search, view, tag, rename', { timeout: 90_000 }, () => {
     assert.deepEqual(tagged.link.tags, ['学习/时间']);
   });
 
+  test('menu: "New tag…" on a page not saved yet saves it with the tag', async () => {
+    const url = `${server.url}/e2e/fixtures/fidelity/index.html?from=menu`;
+    const page = await browser.ctx.newPage();
+    await page.goto(url);
+    const id = await tabIdOf(browser.worker, url);
+    // The menu opens newtag.html in a popup window; the test opens the same URL in a tab.
+    const windowUrl = await browser.worker.evaluate(async ({ url, id }) => {
+      const win = await linksnap.onMenuClick({ menuItemId: 'linksnap-new-tag', pageUrl: url }, { id, url });
+      const tab = win.tabs?.[0] ?? (await chrome.tabs.query({ windowId: win.id }))[0];
+      await chrome.windows.remove(win.id);
+      return tab.pendingUrl || tab.url;
+    }, { url, id });
+    assert.match(windowUrl, /src\/pages\/newtag\.html\?url=/);
+    const dialog = await browser.ctx.newPage();
+    await dialog.goto(windowUrl);
+    await dialog.locator('#tags').fill('新标签，later');
+    await dialog.locator('button[type=submit]').click();
+    await waitFor(() => browser.worker.evaluate((u) => linksnap.host.request('lookup', { url: u })
+      .then((r) => r.link?.tags.join() === 'later,新标签' || r.link?.tags.join() === '新标签,later'), url), 15_000, 'the page to be saved with its tags');
+    await page.close();
+    if (!dialog.isClosed()) await dialog.close();
+  });
+
   test('the popup\'s "Add link" saves a typed address through the host', async () => {
     const popup = await browser.ctx.newPage();
     await popup.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}`));
@@ -142,19 +165,21 @@ describe('capture, search, view, tag, rename', { timeout: 90_000 }, () => {
     await manager.locator('.title input').press('Enter');
     await row('内嵌框架 frame').waitFor({ timeout: 5000 });
 
+    const fidelity = manager.locator('#rows tr').filter({
+      has: manager.locator(`.url a[href="${server.url}/e2e/fixtures/fidelity/index.html"]`) });
     await row('内嵌框架 frame').locator('input[type=checkbox]').check();
-    await row('Fidelity fixture').locator('input[type=checkbox]').check();
+    await fidelity.locator('input[type=checkbox]').check();
     manager.once('dialog', (d) => d.accept('fixtures, 测试'));
     await manager.locator('#bulk-tag').click();
     await manager.locator('.node[data-tag="测试"]').waitFor({ timeout: 5000 });
     assert.equal(await row('内嵌框架 frame').locator('.chip', { hasText: '测试' }).count(), 1);
-    assert.equal(await row('Fidelity fixture').locator('.chip', { hasText: 'fixtures' }).count(), 1);
+    assert.equal(await fidelity.locator('.chip', { hasText: 'fixtures' }).count(), 1);
 
-    await row('Fidelity fixture').locator('input[type=checkbox]').uncheck();
+    await fidelity.locator('input[type=checkbox]').uncheck();
     manager.once('dialog', (d) => d.accept());
     await manager.locator('#bulk-delete').click();
     await row('内嵌框架 frame').waitFor({ state: 'detached', timeout: 5000 });
-    assert.equal(await manager.locator('#rows tr').count(), 2);
+    assert.equal(await manager.locator('#rows tr').count(), 3);
     await manager.close();
   });
 

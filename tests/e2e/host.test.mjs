@@ -10,7 +10,8 @@ import { EXTENSION_ID, launch, requireBuilt, startServer, tabIdOf } from './harn
 
 describe('without a registered host', { timeout: 60_000 }, () => {
   let browser;
-  before(async () => { requireBuilt(); browser = await launch({ registerHost: false }); });
+  // In Chinese: the UI follows the browser's language.
+  before(async () => { requireBuilt(); browser = await launch({ registerHost: false, locale: 'zh-CN' }); });
   after(async () => { await browser?.close(); });
 
   test('the popup says the host is missing and how to install it', async () => {
@@ -18,7 +19,8 @@ describe('without a registered host', { timeout: 60_000 }, () => {
     await popup.goto(browser.extUrl('src/pages/popup.html'));
     const problem = popup.locator('#host-problem');
     await problem.waitFor({ timeout: 10_000 });
-    assert.match(await popup.locator('#host-problem-text').textContent(), /not installed.*bash installer\/install\.sh/);
+    assert.match(await popup.locator('#host-problem-text').textContent(), /未安装.*bash installer\/install\.sh/);
+    assert.equal(await popup.locator('#host-problem strong').textContent(), 'LinkSnap 无法连接其辅助程序');
     assert.equal(await popup.locator('#host-problem-fix').textContent(), 'bash installer/install.sh');
     assert.equal(await popup.locator('#search').isVisible(), false);
   });
@@ -29,7 +31,7 @@ describe('without a registered host', { timeout: 60_000 }, () => {
   });
 });
 
-describe('with the host', { timeout: 120_000 }, () => {
+describe('with the host', { timeout: 240_000 }, () => {
   let browser;
   let server;
   let dir;
