@@ -442,3 +442,28 @@ TEST_F(StoreTest, EmptyQueryListsNewestLinksWithTagFilter) {
 
 }  // namespace
 }  // namespace linksnap::store
+
+namespace linksnap::store {
+namespace {
+
+TEST_F(StoreTest, FileNamesOnDiskNeverComeFromUrlsOrTitles) {
+  SnapshotInput in = page("https://evil.example/../../etc/passwd?x=/../../y", "../../../tmp/owned", "t");
+  ResourceInput res;
+  res.record.url = "https://evil.example/..%2F..%2Fbin%2Fsh";
+  res.bytes = "payload";
+  in.resources = {res};
+  ASSERT_OK(store_->save_snapshot(in));
+  const auto root = dir_.path() / "data";
+  for (boost::filesystem::recursive_directory_iterator it(root), end; it != end; ++it) {
+    const auto rel = boost::filesystem::relative(it->path(), root).string();
+    const auto name = it->path().filename().string();
+    const bool allowed = rel == "blobs" || rel == "tmp" || name.rfind("linksnap.db", 0) == 0 ||
+                         (rel.rfind("blobs/", 0) == 0 && (name.size() == 2 || name.size() == 64));
+    EXPECT_TRUE(allowed) << rel;
+    EXPECT_EQ(rel.find(".."), std::string::npos) << rel;
+  }
+  EXPECT_FALSE(boost::filesystem::exists("/tmp/owned"));
+}
+
+}  // namespace
+}  // namespace linksnap::store
