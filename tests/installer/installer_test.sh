@@ -131,11 +131,11 @@ host_path=$prefix/bin/linksnap-host
 id=$(head -n1 "$repo/extension/EXTENSION_ID")
 common=(--no-deps --bin-dir "$bins")
 
-section "the pinned extension id matches the key in extension/manifest.json"
-key=$(perl -MJSON::PP -0777 -ne 'print JSON::PP->new->decode($_)->{key}' "$repo/extension/manifest.json")
+section "the pinned extension id matches the key in extension/manifest.chromium.json"
+key=$(perl -MJSON::PP -0777 -ne 'print JSON::PP->new->decode($_)->{key}' "$repo/extension/manifest.chromium.json")
 derived=$(printf '%s' "$key" | base64 -d | sha256sum | head -c32 | tr '0-9a-f' 'a-p')
 [[ $id =~ ^[a-p]{32}$ ]] || fail "extension/EXTENSION_ID holds '$id', not an extension id"
-[[ $derived == "$id" ]] || fail "extension/EXTENSION_ID is $id but the key in manifest.json gives $derived"
+[[ $derived == "$id" ]] || fail "extension/EXTENSION_ID is $id but the key in manifest.chromium.json gives $derived"
 
 section "user install writes a manifest for every browser"
 run "${install[@]}" "${common[@]}" --prefix "$prefix"
