@@ -6,25 +6,13 @@
 #include <sstream>
 
 #include "util/clock.h"
+#include "util/utf8.h"
 
 namespace linksnap::cli {
 
 using nlohmann::json;
 
 namespace {
-
-// Decodes one code point (invalid bytes count as one column each).
-std::size_t next_code_point(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  const std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 1;
-  if (len == 1 || i + len > s.size()) {
-    cp = b0 < 0x80 ? b0 : 0xFFFD;
-    return 1;
-  }
-  cp = len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  return len;
-}
 
 int columns_of(char32_t cp) {
   if (cp < 0x20 || cp == 0x7F) return 0;
@@ -90,7 +78,7 @@ std::size_t display_width(std::string_view text) {
   std::size_t w = 0;
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp = 0;
-    i += next_code_point(text, i, cp);
+    i += utf8::decode(text, i, cp);
     w += static_cast<std::size_t>(columns_of(cp));
   }
   return w;
@@ -102,7 +90,7 @@ std::string fit_width(std::string_view text, std::size_t columns) {
   std::size_t w = 0;
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp = 0;
-    const std::size_t len = next_code_point(text, i, cp);
+    const std::size_t len = utf8::decode(text, i, cp);
     const auto cw = static_cast<std::size_t>(columns_of(cp));
     if (w + cw + 1 > columns) break;  // keep one column for the ellipsis
     out.append(text.substr(i, len));

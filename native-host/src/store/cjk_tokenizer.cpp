@@ -1,5 +1,7 @@
 #include "store/cjk_tokenizer.h"
 
+#include "util/utf8.h"
+
 #include <cstring>
 #include <new>
 #include <string>
@@ -8,33 +10,6 @@
 namespace linksnap::store {
 
 namespace {
-
-// Decodes one UTF-8 code point at s[i]; returns its length (1 for an invalid byte, with
-// cp = U+FFFD, so scanning always advances).
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  auto cont = [&](std::size_t k) {
-    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  };
-  auto byte = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F); };
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  if (b0 >= 0xC2 && b0 < 0xE0 && cont(1)) {
-    cp = (static_cast<char32_t>(b0 & 0x1F) << 6) | byte(1);
-    return 2;
-  }
-  if (b0 >= 0xE0 && b0 < 0xF0 && cont(1) && cont(2)) {
-    cp = (static_cast<char32_t>(b0 & 0x0F) << 12) | (byte(1) << 6) | byte(2);
-    if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) return 3;
-  } else if (b0 >= 0xF0 && b0 < 0xF5 && cont(1) && cont(2) && cont(3)) {
-    cp = (static_cast<char32_t>(b0 & 0x07) << 18) | (byte(1) << 12) | (byte(2) << 6) | byte(3);
-    if (cp >= 0x10000 && cp <= 0x10FFFF) return 4;
-  }
-  cp = 0xFFFD;
-  return 1;
-}
 
 struct CjkTokenizer {
   fts5_tokenizer delegate{};        // unicode61's vtable
@@ -128,7 +103,7 @@ void split_cjk_runs(std::string_view text,
   std::size_t i = 0;
   while (i < text.size()) {
     char32_t cp = 0;
-    const std::size_t len = decode_utf8(text, i, cp);
+    const std::size_t len = utf8::decode(text, i, cp);
     const bool cjk = is_cjk_code_point(cp);
     if (i == 0) {
       run_cjk = cjk;
@@ -149,7 +124,7 @@ void tokenize_cjk_run(std::string_view run, bool for_query,
   for (std::size_t i = 0; i < run.size();) {
     char32_t cp = 0;
     starts.push_back(i);
-    i += decode_utf8(run, i, cp);
+    i += utf8::decode(run, i, cp);
   }
   starts.push_back(run.size());
   const std::size_t n = starts.size() - 1;

@@ -1,5 +1,7 @@
 #include "store/tag_name.h"
 
+#include "util/utf8.h"
+
 #include <locale.h>
 #include <wctype.h>
 
@@ -9,42 +11,16 @@ namespace linksnap::store {
 
 namespace {
 
-// Decodes strict UTF-8 into code points; false on any invalid sequence.
+// Decodes into code points; false on any ill-formed sequence (tag names must be valid text).
 bool decode(std::string_view s, std::u32string& out) {
   for (std::size_t i = 0; i < s.size();) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t len = b0 < 0x80 ? 1 : b0 >= 0xF0 && b0 < 0xF5 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC2 ? 2 : 0;
-    if (len == 0 || (b0 >= 0xF5) || i + len > s.size()) return false;
-    char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-      return false;
+    char32_t cp = 0;
+    const std::size_t len = utf8::decode(s, i, cp);
+    if (cp == utf8::kReplacement && s.substr(i, 3) != "\xEF\xBF\xBD") return false;
     out.push_back(cp);
     i += len;
   }
   return true;
-}
-
-void encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 bool is_space(char32_t cp) {
@@ -89,7 +65,7 @@ Result<std::string> normalize_tag_name(std::string_view raw) {
   for (const auto& seg : segments) {
     if (seg.empty()) continue;
     if (!out.empty()) out.push_back('/');
-    for (char32_t cp : seg) encode(cp, out);
+    for (char32_t cp : seg) utf8::append(out, cp);
   }
   if (out.empty()) return make_error(errc::kBadRequest, "a tag name cannot be empty");
   if (out.size() > kMaxTagBytes) {
@@ -104,7 +80,7 @@ std::string fold_tag_name(std::string_view normalized) {
   std::string out;
   out.reserve(normalized.size());
   const locale_t loc = utf8_locale();
-  for (char32_t cp : cps) encode(static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), loc)), out);
+  for (char32_t cp : cps) utf8::append(out, static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), loc)));
   return out;
 }
 

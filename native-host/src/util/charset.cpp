@@ -1,5 +1,7 @@
 #include "util/charset.h"
 
+#include "util/utf8.h"
+
 #include <errno.h>
 #include <iconv.h>
 
@@ -324,23 +326,6 @@ bool starts_with_ci(std::string_view s, std::size_t pos, std::string_view prefix
   return true;
 }
 
-void append_code_point(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // The WHATWG UTF-8 decoder, reporting each error and each well-formed sequence. Replacing
 // every error with U+FFFD yields the Unicode "maximal subpart" substitution.
@@ -422,9 +407,9 @@ std::string decode_windows_1252(std::string_view bytes) {
     if (b < 0x80) {
       out.push_back(ch);
     } else if (b < 0xA0) {
-      append_code_point(out, kWindows1252High[b - 0x80]);
+      utf8::append(out, kWindows1252High[b - 0x80]);
     } else {
-      append_code_point(out, b);  // 0xA0..0xFF are Latin-1
+      utf8::append(out, b);  // 0xA0..0xFF are Latin-1
     }
   }
   return out;
@@ -438,7 +423,7 @@ std::string decode_x_user_defined(std::string_view bytes) {
     if (b < 0x80) {
       out.push_back(ch);
     } else {
-      append_code_point(out, 0xF780u + (b - 0x80u));
+      utf8::append(out, 0xF780u + (b - 0x80u));
     }
   }
   return out;
