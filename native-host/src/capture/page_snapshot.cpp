@@ -70,7 +70,8 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher, const net::
 }
 
 Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& fetcher,
-                                            const net::FetchLimits& limits) {
+                                            const net::FetchLimits& limits,
+                                            const std::function<void(const std::string&)>& on_resource_ready) {
   store::SnapshotInput input;
   input.url = page.url;
   input.requested_url = page.requested_url;
@@ -82,7 +83,9 @@ Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& fetc
   input.title = page.title.empty() ? text.title : charset::sanitize_utf8(page.title);
   input.text = text.text;
   // Every resource fetched, stored by content and referenced by hash (snapshot_engine.h).
-  CapturedDocument captured = capture_document(html, page.url, fetcher, limits);
+  EngineOptions options;
+  options.on_resource_ready = on_resource_ready;
+  CapturedDocument captured = capture_document(html, page.url, fetcher, limits, options);
   input.html = std::move(captured.html);
   input.resources = std::move(captured.resources);
   return input;

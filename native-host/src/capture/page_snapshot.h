@@ -3,6 +3,7 @@
 // resource it needs (snapshot_engine.h), for both paths.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,9 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher, const net::
 // (snapshot_engine.h) fetches every resource the page needs through `fetcher` and rewrites
 // the document to reference them by content hash. Resources that cannot be fetched are
 // recorded as missing; the snapshot is still made.
+// `on_resource_ready` (optional) sees each resource's final bytes as soon as they are known.
 Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& fetcher,
-                                            const net::FetchLimits& limits);
+                                            const net::FetchLimits& limits,
+                                            const std::function<void(const std::string&)>& on_resource_ready = {});
 
 }  // namespace linksnap::capture

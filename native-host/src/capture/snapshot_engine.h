@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ inline constexpr std::string_view kMissingResource = "about:invalid";
 struct EngineOptions {
   std::size_t max_resources = 2000;  // distinct resources per snapshot; more are "missing"
   int max_frame_depth = 3;           // iframes inside iframes inside iframes
+  // Called with a resource's final bytes as soon as they are known (before the capture ends),
+  // so a caller can write blobs to disk while the rest is still being fetched. Optional.
+  std::function<void(const std::string& bytes)> on_resource_ready;
 };
 
 struct CapturedDocument {
