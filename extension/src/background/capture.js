@@ -42,7 +42,8 @@ export function acceptCapturePort(port) {
         return;
       }
       entry = candidate;
-      entry.meta = { url: msg.url, title: String(msg.title ?? ''), total: msg.total, serializeMs: msg.serializeMs };
+      entry.meta = { url: msg.url, title: String(msg.title ?? ''), total: msg.total, serializeMs: msg.serializeMs,
+        beganAt: performance.now() };
       entry.pieces = [];
       return;
     }
@@ -51,7 +52,7 @@ export function acceptCapturePort(port) {
         msg.seq < entry.meta.total) {
       entry.pieces.push(msg.data);
     } else if (msg.type === 'end' && entry.pieces.length === entry.meta.total) {
-      finish(entry.token, null, { ...entry.meta, html: entry.pieces.join('') });
+      finish(entry.token, null, { ...entry.meta, endedAt: performance.now(), html: entry.pieces.join('') });
       port.disconnect();
     } else {
       finish(entry.token, new HostError('capture_failed', 'the page sent a broken capture'));
@@ -141,6 +142,8 @@ async function doCapture(tabId, tags) {
     const timing = {
       totalMs: Math.round(done - started), serializeMs: Math.round(page.serializeMs ?? 0),
       handoverMs: Math.round(serialized - started), hostMs: Math.round(done - serialized),
+      // from the click to the page's first message (injection + serialization), then the pieces
+      untilBeginMs: Math.round(page.beganAt - started), transferMs: Math.round(page.endedAt - page.beganAt),
       chars: page.html.length, bytes: utf8Length(page.html),
     };
     lastTiming.value = timing;

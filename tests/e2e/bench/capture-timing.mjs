@@ -29,7 +29,8 @@ try {
     const pick = (k) => median(timings.map((t) => t[k]));
     console.log(`${name} (${timings[0].bytes} bytes, ${n} runs): click→saved median ${pick('totalMs')} ms ` +
       `[${timings.map((t) => t.totalMs).join(', ')}]; serialize ${pick('serializeMs')} ms, ` +
-      `inject+serialize+hand-over ${pick('handoverMs')} ms, host round trip ${pick('hostMs')} ms`);
+      `inject+serialize+hand-over ${pick('handoverMs')} ms (first message after ${pick('untilBeginMs')} ms, ` +
+      `pieces ${pick('transferMs')} ms), host round trip ${pick('hostMs')} ms`);
     await page.close();
   }
 } finally {
