@@ -70,10 +70,19 @@ e2e_tests() {
   LINKSNAP_BUILD_DIR=$build node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/
 }
 
+reliability_tests() {
+  # Short passes of the hardening scripts (docs/reliability.md has the long-run commands):
+  # SIGKILL mid-save, several hosts on one store, and every libFuzzer target.
+  python3 tests/reliability/kill_test.py --build "$build" --kills 40
+  python3 tests/reliability/concurrency_test.py --build "$build" --hosts 3 --seconds 15
+  tests/fuzz/run.sh "${LINKSNAP_FUZZ_SECONDS:-15}"
+}
+
 # Each suite is a function; adding one is one line here.
 steps=(
   configure_and_build
   native_tests
+  reliability_tests
   shell_lint
   js_tests
   webext_lint
