@@ -1,5 +1,7 @@
 #include "capture/snapshot_engine.h"
 
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -87,7 +89,9 @@ struct Node {
 class Engine {
  public:
   Engine(net::Fetcher& fetcher, const net::FetchLimits& limits, const EngineOptions& options)
-      : session_(fetcher.start(limits)), options_(options) {}
+      : session_(fetcher.start(limits)),
+        options_(options),
+        max_outstanding_(static_cast<std::size_t>(std::max(1, limits.max_concurrent))) {}
 
   CapturedDocument run(std::string_view html, std::string_view page_url) {
     Node root;
@@ -103,8 +107,11 @@ class Engine {
     try_finish(0);
 
     while (session_ != nullptr) {
+      pump();
+      if (outstanding_ == 0) break;
       std::optional<net::FetchResult> r = session_->next();
       if (!r) break;
+      --outstanding_;
       on_result(std::move(*r));
     }
     // Whatever is still waiting sits on an @import or frame cycle (or on a request the session
@@ -160,11 +167,24 @@ class Engine {
     nodes_.push_back(std::move(n));
     index_.emplace(key, id);
     if (session_ != nullptr) {
-      session_->add(net::FetchRequest{key_url, nodes_[parent].final_url, id});
+      (kind == ResourceKind::kAsset ? assets_ : containers_).push_back(id);
     } else {
       fail(id, errc::kInternal, "no fetch session");
     }
     return id;
+  }
+
+  // Hands requests to the session, keeping only about as many outstanding as it runs at once:
+  // a stylesheet or frame found later (an @import, a frame's CSS) then starts next instead of
+  // waiting behind every image queued before it — each one unlocks another round trip.
+  void pump() {
+    while (outstanding_ < max_outstanding_ && (!containers_.empty() || !assets_.empty())) {
+      std::deque<std::size_t>& from = containers_.empty() ? assets_ : containers_;
+      const std::size_t id = from.front();
+      from.pop_front();
+      session_->add(net::FetchRequest{nodes_[id].url, nodes_[id].referer, id});
+      ++outstanding_;
+    }
   }
 
   // url::resolve, remembered: a big stylesheet repeats the same few URLs thousands of times.
@@ -330,6 +350,9 @@ class Engine {
 
   std::unique_ptr<net::FetchSession> session_;
   EngineOptions options_;
+  std::size_t max_outstanding_;
+  std::size_t outstanding_ = 0;
+  std::deque<std::size_t> containers_, assets_;  // not yet handed to the session
   std::vector<Node> nodes_;
   std::map<std::pair<int, std::string>, std::size_t> index_;
   std::vector<std::size_t> finalize_later_;
