@@ -33,4 +33,17 @@ class GumboDocument {
   GumboOutput* output_ = nullptr;
 };
 
+// A node's children for an iterative walk (documents, elements, templates); nullptr otherwise.
+inline const GumboVector* children_of(const GumboNode* node) {
+  switch (node->type) {
+    case GUMBO_NODE_DOCUMENT:
+      return &node->v.document.children;
+    case GUMBO_NODE_ELEMENT:
+    case GUMBO_NODE_TEMPLATE:
+      return &node->v.element.children;
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace linksnap::capture

@@ -15,6 +15,8 @@
 
 #include "util/charset.h"
 
+#include "util/utf8.h"
+
 namespace linksnap::capture {
 namespace {
 
@@ -59,23 +61,9 @@ std::size_t code_point_floor(std::string_view s, std::size_t n) {
   return n;
 }
 
+// NUL, like any invalid code point, becomes U+FFFD (CSS and HTML both say so).
 void append_code_point(std::string& out, std::uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  utf8::append(out, cp == 0 ? utf8::kReplacement : static_cast<char32_t>(cp));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -458,17 +446,6 @@ void strip_tags(std::string_view html, std::size_t from, TextBuilder& out) {
 // gumbo
 
 
-const GumboVector* children_of(const GumboNode* node) {
-  switch (node->type) {
-    case GUMBO_NODE_DOCUMENT:
-      return &node->v.document.children;
-    case GUMBO_NODE_ELEMENT:
-    case GUMBO_NODE_TEMPLATE:
-      return &node->v.element.children;
-    default:
-      return nullptr;
-  }
-}
 
 const GumboNode* child_at(const GumboVector* v, unsigned i) {
   return static_cast<const GumboNode*>(v->data[i]);

@@ -32,6 +32,7 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
 }
 
 void append(std::string& out, char32_t cp) {
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacement;
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
   } else if (cp < 0x800) {

@@ -14,7 +14,7 @@ inline constexpr char32_t kReplacement = 0xFFFD;
 // yields kReplacement and length 1, so a scan always advances. i < s.size() is required.
 std::size_t decode(std::string_view s, std::size_t i, char32_t& cp);
 
-// Appends cp as UTF-8 (cp must be a scalar value).
+// Appends cp as UTF-8; a surrogate or a value past U+10FFFF is written as U+FFFD.
 void append(std::string& out, char32_t cp);
 
 }  // namespace linksnap::utf8
