@@ -146,8 +146,8 @@ def main():
         else:
             gen = generate_store(host, home, a.links)
         size = sum(os.path.getsize(os.path.join(home, f)) for f in os.listdir(home) if f.startswith("linksnap.db"))
-        print(f"store: {a.links} links generated through linksnap-host in {gen:.1f} s "
-              f"({a.links / gen:.0f} saves/s); database {size / 2**20:.1f} MiB ({db})")
+        made = "reused" if gen != gen else f"generated through linksnap-host in {gen:.1f} s ({a.links / gen:.0f} saves/s)"
+        print(f"store: {a.links} links {made}; database {size / 2**20:.1f} MiB ({db})")
         print(f"median of {a.runs} whole-process runs (min .. max):")
         t = time_ping(host, home, a.runs)
         print(f"  linksnap-host ping (start, reply, exit)    {ms(statistics.median(t))}"
