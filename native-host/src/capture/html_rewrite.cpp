@@ -371,7 +371,15 @@ class Rewriter {
     std::string text(original.substr(0, name_end));
     for (const Out& o : kept) {
       text += ' ';
-      text += o.name;
+      // A NUL in an attribute name is U+FFFD to every HTML parser; written back raw it made
+      // gumbo re-tokenize the tag differently (fuzz finding: "on all" read as "onall").
+      for (char c : o.name) {
+        if (c == '\0') {
+          text += "\xEF\xBF\xBD";
+        } else {
+          text += c;
+        }
+      }
       if (o.value) text += "=\"" + html_escape_attribute(*o.value) + "\"";
     }
     text += original.size() >= 2 && original.substr(original.size() - 2) == "/>" ? "/>" : ">";
