@@ -18,7 +18,6 @@ import os
 import random
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "tests", "reliability"))
+from hostlib import frame, read_frames  # noqa: E402  (the protocol's framing, shared)
 
 CJK_WORDS = ("时间 同步 配置 笔记 服务器 客户端 验证 机制 网络 协议 证书 安全 加密 "
              "算法 系统 管理 文件 目录 用户 权限 日志 监控 性能 测试 部署 容器 镜像 "
@@ -33,20 +34,6 @@ CJK_WORDS = ("时间 同步 配置 笔记 服务器 客户端 验证 机制 网�
 LATIN_WORDS = ("chrony ntp server client config sync kernel clock offset drift leap "
                "stratum daemon systemd network socket tls certificate cipher keyfile "
                "logdir tracking sources makestep rtcsync iburst pool chronyc NTS").split()
-
-
-def frame(obj):
-    data = json.dumps(obj, ensure_ascii=False).encode()
-    return struct.pack("=I", len(data)) + data
-
-
-def read_frames(stream):
-    while True:
-        header = stream.read(4)
-        if len(header) < 4:
-            return
-        (n,) = struct.unpack("=I", header)
-        yield json.loads(stream.read(n))
 
 
 def page_text(rng, size=3000):
