@@ -8,6 +8,8 @@
 #include "capture/snapshot_engine.h"
 #include "util/sha256.h"
 
+#include "util/percent.h"
+
 namespace linksnap::capture {
 namespace {
 
@@ -48,22 +50,7 @@ std::string base64(std::string_view in) {
 // Percent-encodes everything that could end a quoted CSS string or HTML attribute, start a
 // CSS escape or an HTML character reference, or is not printable ASCII.
 std::string percent_encode(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(in.size() + in.size() / 8);
-  for (const char ch : in) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       std::string_view("-._~!$()*+,;=:@/?{}|^[]`").find(ch) != std::string_view::npos;
-    if (plain) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  return linksnap::percent_encode(in, "-._~!$()*+,;=:@/?{}|^[]`");
 }
 
 std::string clean_mime(std::string_view mime) {

@@ -10,6 +10,8 @@
 #include <system_error>
 #include <utility>
 
+#include "util/percent.h"
+
 namespace linksnap::net {
 namespace {
 
@@ -91,20 +93,7 @@ std::string default_error_message(const std::string& code, const std::string& ur
 // Percent-encodes what a browser would in a path segment, so fixture file names with spaces or
 // non-ASCII letters answer at the URL the engine will actually request.
 std::string encode_segment(std::string_view segment) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : segment) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) ||
-        std::string_view("-._~!$&'()*+,;=:@").find(ch) != std::string_view::npos) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  return percent_encode(segment, "-._~!$&'()*+,;=:@");
 }
 
 // The whole file, or nullopt if it cannot be read. (Plain read() loop: istreambuf_iterator trips
