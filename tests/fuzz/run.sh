@@ -2,10 +2,12 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan + coverage) and runs each for a
 # bounded time on a seed corpus made from the test fixtures. Any crash, leak, sanitizer
 # report or timeout fails the run and leaves the reproducer in build-fuzz/artifacts/.
-#   tests/fuzz/run.sh [SECONDS_PER_TARGET]     (default 60; CI runs a short pass)
+#   tests/fuzz/run.sh [SECONDS_PER_TARGET [TARGET...]]   (default 60 s, all targets; CI runs a short pass)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 seconds=${1:-60}
+shift || true
+only=("$@")  # e.g. fuzz_css fuzz_url: run just these
 build=${LINKSNAP_FUZZ_BUILD_DIR:-$repo/build-fuzz}
 
 if [[ ! -f $build/CMakeCache.txt ]]; then
@@ -34,6 +36,7 @@ seed fuzz_html_rewrite "$repo/tests/fuzz/seeds/html_rewrite/"*
 for target in "$build"/tests/fuzz/fuzz_*; do
   [[ -x $target ]] || continue
   name=$(basename "$target")
+  if ((${#only[@]})) && [[ " ${only[*]} " != *" $name "* ]]; then continue; fi
   [[ -d $corpus_root/$name ]] || mkdir -p "$corpus_root/$name"
   [[ $name == fuzz_css* || $name == fuzz_srcset* ]] && seed "$name" "${css[@]}"
   [[ $name == fuzz_html_rewrite* ]] && seed "$name" "${html[@]}"
