@@ -1,88 +1,153 @@
-// The Firefox build in Debian's firefox-esr (headless, driven over WebDriver BiDi by
-// puppeteer-core): installed as a temporary add-on, the real host registered in a
-// temporary HOME, it captures the chrony page, finds it by 密钥 and shows it in the
-// sandboxed viewer. Skipped when firefox-esr is not installed (CI installs it).
+// The Chromium flow, in Debian's Firefox ESR (headless, driven over WebDriver BiDi by
+// puppeteer-core), with the Firefox build installed as a temporary add-on and the real host
+// registered in ~/.mozilla of a temporary HOME: the popup saves the chrony page → the popup
+// finds it by 密钥 and by an English word → the viewer shows it with its stylesheet and
+// image, sandboxed → a planted script did not run in the snapshot → a context-menu tag →
+// the tag renamed in the manager shows in the popup and the menu. Skipped only when
+// firefox-esr is missing outside CI (CI installs it).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD, HOST_BIN, REPO, requireBuilt, startServer, waitFor } from './harness.mjs';
+import { FIREFOX, REPO, isChronyAsset, launchFirefox, requireBuilt, startServer, waitFor } from './harness.mjs';
 
-const FIREFOX = process.env.LINKSNAP_FIREFOX ?? '/usr/bin/firefox-esr';
-const GECKO_ID = 'linksnap@linksnap.org';
-const UUID = '5d1c7a52-4f0e-4c8e-9d55-1a2b3c4d5e6f'; // fixed, so moz-extension:// URLs are known
 const skip = !existsSync(FIREFOX) && process.env.CI !== 'true' ? `${FIREFOX} is not installed` : false;
+const TITLE = 'chrony 时间同步与 NTS 配置笔记';
 
-describe('Firefox', { skip, timeout: 90_000 }, () => {
-  let browser;
+describe('Firefox: capture, search, view, tag, rename', { skip, timeout: 120_000 }, () => {
+  let ff;
   let server;
-  let root;
-  const ext = (path) => `moz-extension://${UUID}/${path}`;
+  let pageUrl;
+  let tabId;
+  let linkId;
 
-  // page.goto to a moz-extension page never reports completion (a remote agent bug):
-  // start it and poll instead.
-  async function open(url) {
-    const page = await browser.newPage();
-    page.goto(url).catch(() => {});
-    await waitFor(() => page.evaluate((u) => location.href === u && document.readyState === 'complete', url), 15_000, url);
-    return page;
+  // On Firefox 140 locator().fill/click time out on extension pages; these work everywhere.
+  const textOf = (page, selector) => page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector);
+  const until = (page, what, predicate, ...arg) => waitFor(() => page.evaluate(predicate, ...arg), 15_000, what);
+  async function typeInto(page, selector, text) {
+    await page.evaluate((s) => { const el = document.querySelector(s); el.value = ''; el.focus(); }, selector);
+    await page.type(selector, text);
   }
 
   before(async () => {
     requireBuilt();
-    const { default: puppeteer } = await import('puppeteer-core');
-    root = mkdtempSync(join(tmpdir(), 'linksnap-firefox-'));
-    const home = join(root, 'home');
-    mkdirSync(join(home, '.mozilla/native-messaging-hosts'), { recursive: true });
-    writeFileSync(join(home, '.mozilla/native-messaging-hosts/org.linksnap.host.json'), JSON.stringify({
-      name: 'org.linksnap.host', description: 'LinkSnap (test)', path: HOST_BIN, type: 'stdio',
-      allowed_extensions: [GECKO_ID],
-    }));
     server = await startServer(join(REPO, 'tests'));
-    browser = await puppeteer.launch({
-      browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: join(root, 'profile'),
-      args: ['--remote-allow-system-access'], timeout: 30_000,
-      env: { ...process.env, HOME: home, LINKSNAP_HOME: join(root, 'data') },
-      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }) },
-    });
-    await browser.installExtension(join(BUILD, 'extension/firefox'));
+    ff = await launchFirefox();
+    pageUrl = `${server.url}/fixtures/chrony/chrony-nts.html`;
   });
   after(async () => {
-    await browser?.close();
+    await ff?.close();
     server?.stop();
-    if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  test('capture, search by 密钥 and the sandboxed viewer work', async () => {
-    const url = `${server.url}/fixtures/chrony/chrony-nts.html`;
-    const page = await browser.newPage();
-    await page.goto(url);
-    const popup = await open(ext('src/pages/popup.html?autosave=0'));
-    const saved = await popup.evaluate(async (u) => {
-      const tab = (await browser.tabs.query({})).find((t) => t.url === u);
-      return browser.runtime.sendMessage({ cmd: 'capture', args: { tabId: tab.id } });
-    }, url);
-    assert.equal(saved.ok, true, JSON.stringify(saved.error));
-    assert.equal(saved.result.link.title, 'chrony 时间同步与 NTS 配置笔记');
+  test('the popup saves the current page in one click and reports it', async () => {
+    const page = await ff.browser.newPage();
+    await page.goto(pageUrl);
+    tabId = await ff.tabIdOf(pageUrl);
+    const popup = await ff.open(ff.extUrl(`src/pages/popup.html?tab=${tabId}`));
+    await until(popup, 'the popup to report the save', () => !!document.querySelector('#page-state.ok'));
+    assert.match(await textOf(popup, '#page-state'), /^Saved .*\d{2}:\d{2}/);
+    assert.equal(await textOf(popup, '#page-title'), TITLE);
+    const { link } = await ff.background((u) => bg.host.request('lookup', { url: u }), pageUrl);
+    assert.ok(link, 'the host has the link');
+    linkId = link.id;
+    console.log(`Firefox popup click → saved (chrony page): ${await popup.evaluate(() => document.getElementById('page-state').dataset.ms)} ms`);
+    await popup.close();
+  });
 
-    const found = await popup.evaluate(() => browser.runtime.sendMessage({ cmd: 'host', args: { cmd: 'search', args: { query: '密钥' } } }));
-    assert.deepEqual(found.result.results.map((r) => r.title), ['chrony 时间同步与 NTS 配置笔记']);
+  test('the popup finds the page by 密钥 and by "chronyd", with the match marked', async () => {
+    const popup = await ff.open(ff.extUrl(`src/pages/popup.html?tab=${tabId}`));
+    await until(popup, 'the popup', () => document.body.dataset.ready === 'true');
+    for (const word of ['密钥', 'chronyd']) {
+      await typeInto(popup, '#search', word);
+      await until(popup, `a marked match for ${word}`,
+        (w) => [...document.querySelectorAll('#results li .snippet mark')].some((m) => m.textContent === w), word);
+      const first = await popup.evaluate(() => {
+        const li = document.querySelector('#results li');
+        return { title: li.querySelector('.title').textContent, href: li.querySelector('.url a').getAttribute('href'),
+          time: li.querySelector('time').textContent };
+      });
+      assert.equal(first.title, TITLE);
+      assert.equal(first.href, pageUrl);
+      assert.match(first.time, /\d{2}:\d{2}/);
+    }
+    await popup.close();
+  });
 
-    const viewer = await open(ext(`src/pages/viewer.html?id=${saved.result.link.id}`));
-    await waitFor(() => viewer.evaluate(() => document.body.dataset.ready === 'true'), 15_000, 'the viewer');
+  test('the viewer shows the snapshot with its stylesheet and image, sandboxed, without script', async () => {
+    const viewerUrl = ff.extUrl(`src/pages/viewer.html?id=${linkId}`);
+    const viewer = await ff.open(viewerUrl);
+    await until(viewer, 'the viewer', () => document.body.dataset.ready === 'true');
     assert.equal(await viewer.evaluate(() => document.getElementById('frame').getAttribute('sandbox')), '');
-    assert.equal(await viewer.evaluate(() => document.getElementById('original').href), url);
+    assert.equal(await viewer.evaluate(() => document.getElementById('original').href), pageUrl);
+    const seen = await ff.evalInChildFrame(viewerUrl, `({
+      h1: getComputedStyle(document.querySelector('h1')).backgroundImage,
+      pre: getComputedStyle(document.querySelector('pre')).backgroundColor,
+      scripts: document.querySelectorAll('script').length,
+      origin: window.origin,
+    })`);
+    // style.css: h1 has banner.png as background, pre a grey background.
+    assert.ok(isChronyAsset(seen.h1, 'banner.png'), `h1 background is ${seen.h1.slice(0, 80)}`);
+    assert.equal(seen.pre, 'rgb(244, 244, 244)');
+    assert.equal(seen.scripts, 0);
+    assert.equal(seen.origin, 'null', 'an opaque origin, not the extension');
+    await viewer.close();
+  });
+
+  test('a script planted in a page ran live but not in its snapshot; typed values and shadow DOM are kept', async () => {
+    const url = `${server.url}/e2e/fixtures/fidelity/index.html`;
+    const page = await ff.browser.newPage();
+    await page.goto(url);
+    await typeInto(page, '#text', 'typed value');
+    await typeInto(page, '#secret', 'hunter2');
+    assert.equal(await textOf(page, '#scripted'), 'ran on the live page');
+    const id = await ff.tabIdOf(url);
+    const saved = await ff.background((tab) => bg.captureTab(tab).then((r) => ({ id: r.link.id })), id);
+    const viewerUrl = ff.extUrl(`src/pages/viewer.html?id=${saved.id}`);
+    const viewer = await ff.open(viewerUrl);
+    await until(viewer, 'the viewer', () => document.body.dataset.ready === 'true');
+    const seen = await ff.evalInChildFrame(viewerUrl, `({
+      scripted: document.getElementById('scripted').textContent,
+      scripts: document.querySelectorAll('script').length,
+      text: document.getElementById('text').value,
+      secret: document.getElementById('secret').value,
+      shadow: document.querySelector('x-card')?.shadowRoot?.getElementById('shadow-p')?.textContent ?? null,
+      unicode: document.getElementById('unicode').textContent,
+    })`);
+    assert.deepEqual(seen, {
+      scripted: 'ran on the live page', scripts: 0, text: 'typed value', secret: '',
+      shadow: 'SHADOW-TEXT', unicode: 'caf\u00e9 \u5bc6\u94a5 \u{1F600}',
+    });
+    await viewer.close();
+    await page.close();
+  });
+
+  test('a context-menu tag lands on the link and in the menu', async () => {
+    const result = await ff.background(({ url, id }) => bg.onMenuClick({ menuItemId: 'linksnap-tag:笔记/时间', pageUrl: url }, { id, url })
+      .then((r) => ({ tags: [...r.link.tags] })), { url: pageUrl, id: tabId });
+    assert.deepEqual(result.tags, ['笔记/时间']);
+    await waitFor(() => ff.background(() => bg.currentMenuTags().includes('笔记/时间')), 5000, 'the menu to list the tag');
+  });
+
+  test('a tag renamed in the manager shows up in the popup and the menu', async () => {
+    const manager = await ff.open(ff.extUrl('src/pages/manager.html'));
+    await until(manager, 'the manager', () => document.body.dataset.ready === 'true');
+    manager.once('dialog', (d) => d.accept('学习'));
+    await manager.hover('.node[data-tag="笔记"]');
+    await manager.click('.node[data-tag="笔记"] button.rename');
+    await until(manager, 'the renamed tag in the tree', () => !!document.querySelector('.node[data-tag="学习/时间"]'));
+    await manager.close();
+
+    const popup = await ff.open(ff.extUrl(`src/pages/popup.html?tab=${tabId}`));
+    await until(popup, 'the popup to show the renamed tag',
+      () => [...document.querySelectorAll('#page-tags .chip')].some((c) => c.textContent.includes('学习/时间')));
+    await popup.close();
+    await waitFor(() => ff.background(() => bg.currentMenuTags().includes('学习/时间')), 5000, 'the menu to follow the rename');
   });
 
   test('a content script cannot send commands', async () => {
-    const popup = await open(ext('src/pages/popup.html?autosave=0'));
-    const bg = await popup.evaluate(async () => {
-      const page = await browser.runtime.getBackgroundPage();
-      const reply = await page.linksnap.dispatch({ cmd: 'host', args: { cmd: 'rm', args: { id: 1 } } },
-        { id: browser.runtime.id, url: 'http://127.0.0.1:1/', tab: { id: 1 }, frameId: 0 });
-      return reply.error.code;
-    });
-    assert.equal(bg, 'forbidden');
+    const code = await ff.background(() => bg.dispatch({ cmd: 'host', args: { cmd: 'rm', args: { id: 1 } } },
+      { id: browser.runtime.id, url: 'http://127.0.0.1:1/', tab: { id: 1 }, frameId: 0 }).then((r) => r.error.code));
+    assert.equal(code, 'forbidden');
   });
 });

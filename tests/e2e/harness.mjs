@@ -17,6 +17,9 @@ export const HOST_BIN = join(BUILD, 'native-host/linksnap-host');
 export const SERVER_BIN = join(BUILD, 'tests/linksnap-test-server');
 export const EXTENSION_ID = 'nomplfecdkeacbabmbciobmffndchjop';
 export const CHROMIUM = process.env.LINKSNAP_CHROMIUM ?? '/usr/bin/chromium';
+export const FIREFOX = process.env.LINKSNAP_FIREFOX ?? '/usr/bin/firefox-esr';
+export const GECKO_ID = 'linksnap@linksnap.org';
+const FIREFOX_UUID = '5d1c7a52-4f0e-4c8e-9d55-1a2b3c4d5e6f'; // fixed, so moz-extension:// URLs are known
 
 export function requireBuilt() {
   for (const path of [join(EXTENSION_DIR, 'manifest.json'), HOST_BIN, SERVER_BIN, CHROMIUM]) {
@@ -116,4 +119,79 @@ export function isChronyAsset(ref, name) {
     return Buffer.from(b64, 'base64').equals(readFileSync(join(REPO, 'tests/fixtures/chrony', name)));
   }
   return new RegExp(`^http://127\\.0\\.0\\.1:\\d+/fixtures/chrony/${name.replace('.', '\\.')}$`).test(value);
+}
+
+/**
+ * Launches Debian's Firefox ESR headless with the Firefox build installed as a temporary
+ * add-on, driven over WebDriver BiDi by puppeteer-core, the real host registered in a
+ * temporary HOME (~/.mozilla/native-messaging-hosts, as the installer writes it). Returns
+ * {browser, home, extUrl(path), open(url), background(fn, arg), tabIdOf(url), close()}.
+ */
+export async function launchFirefox({ locale = 'en-US' } = {}) {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const root = mkdtempSync(join(tmpdir(), 'linksnap-firefox-'));
+  const home = join(root, 'home');
+  mkdirSync(join(home, '.mozilla/native-messaging-hosts'), { recursive: true });
+  writeFileSync(join(home, '.mozilla/native-messaging-hosts/org.linksnap.host.json'), JSON.stringify({
+    name: 'org.linksnap.host', description: 'LinkSnap (test)', path: HOST_BIN, type: 'stdio',
+    allowed_extensions: [GECKO_ID],
+  }));
+  const browser = await puppeteer.launch({
+    browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: join(root, 'profile'),
+    args: ['--remote-allow-system-access'], timeout: 30_000,
+    env: { ...process.env, HOME: home, LINKSNAP_HOME: join(root, 'data') },
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+      'intl.locale.requested': locale,
+    },
+  });
+  try {
+    await browser.installExtension(join(BUILD, 'extension/firefox'));
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+  const extUrl = (path) => `moz-extension://${FIREFOX_UUID}/${path}`;
+  // page.goto to a moz-extension page never reports completion (a remote agent bug):
+  // start it and poll instead.
+  async function open(url) {
+    const page = await browser.newPage();
+    page.goto(url).catch(() => {});
+    await waitFor(() => page.evaluate((u) => location.href === u && document.readyState === 'complete', url), 15_000, url);
+    return page;
+  }
+  // The background page cannot be reached over BiDi, but an extension page can reach it:
+  // fn runs in such a page with the background's `linksnap` object as `bg`, and returns
+  // plain data. (Extension pages may not eval, so fn is sent as puppeteer sends any.)
+  let bridge;
+  async function background(fn, arg) {
+    if (!bridge || bridge.isClosed()) {
+      bridge = await open(extUrl('src/pages/popup.html?autosave=0'));
+      await bridge.evaluate(async () => { globalThis.bg = (await browser.runtime.getBackgroundPage()).linksnap; });
+    }
+    return bridge.evaluate(fn, arg);
+  }
+  // puppeteer does not see the frames of a moz-extension page (no navigation events for
+  // them), but WebDriver BiDi does: evaluate `expression` in the first child frame of the
+  // tab showing pageUrl, through the BiDi session, and return its value as JSON.
+  async function evalInChildFrame(pageUrl, expression) {
+    const connection = browser.connection;
+    const context = await waitFor(async () => {
+      const { result } = await connection.send('browsingContext.getTree', {});
+      return result.contexts.find((c) => c.url === pageUrl)?.children[0]?.context;
+    }, 5000, `a frame in ${pageUrl}`);
+    const { result } = await connection.send('script.evaluate', {
+      expression: `JSON.stringify(${expression})`, target: { context }, awaitPromise: true });
+    if (result.type === 'exception') throw new Error(`in the frame: ${result.exceptionDetails.text}`);
+    return JSON.parse(result.result.value);
+  }
+  return {
+    browser, home, root, extUrl, open, background, evalInChildFrame,
+    // tabs.query({url}) with a port in the pattern finds nothing in Firefox: filter all.
+    tabIdOf: (url) => waitFor(() => background(async (u) => (await browser.tabs.query({})).find((t) => t.url === u)?.id ?? null, url), 5000, `a tab for ${url}`),
+    async close() {
+      await browser.close().catch(() => {});
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
