@@ -36,8 +36,8 @@ std::vector<std::string> handler_attributes(const std::string& html) {
 // Found by fuzz_html_rewrite: a NUL in an attribute name, written back raw into a rewritten
 // start tag, made the re-parse read "on all" as one attribute "onall".
 TEST(HtmlRewriteRegressionTest, NulInAttributeNameDoesNotCreateAHandler) {
-  const std::string input = charset::sanitize_utf8(
-      linksnap::testing::read_fixture("../fuzz/seeds/html_rewrite/regression-nul-in-attribute-name"));
+  const std::string input = charset::sanitize_utf8(linksnap::testing::read_fixture(
+      "../fuzz/seeds/html_rewrite/regression-nul-in-attribute-name"));
   ASSERT_FALSE(input.empty());
   ASSERT_TRUE(handler_attributes(input).empty());
   const std::string out = rewrite_html(input, "https://example.com/dir/page.html",
@@ -45,6 +45,66 @@ TEST(HtmlRewriteRegressionTest, NulInAttributeNameDoesNotCreateAHandler) {
                                          return std::optional<std::string>("linksnap-blob:x");
                                        });
   EXPECT_EQ(handler_attributes(out), std::vector<std::string>{});
+}
+
+std::string rewrite(const std::string& html) {
+  return rewrite_html(
+      html, "https://example.com/dir/page.html", [](const std::string& url, ResourceKind) {
+        return std::optional<std::string>("linksnap-blob:" + url.substr(url.rfind('/') + 1));
+      });
+}
+
+// The attributes of the one <body> element a browser builds from `html`.
+std::vector<std::string> body_attributes(const std::string& html) {
+  std::vector<std::string> found;
+  GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
+  const GumboVector& top = out->root->v.element.children;
+  for (unsigned i = 0; i < top.length; ++i) {
+    const auto* n = static_cast<const GumboNode*>(top.data[i]);
+    if (n->type != GUMBO_NODE_ELEMENT || n->v.element.tag != GUMBO_TAG_BODY) continue;
+    for (unsigned k = 0; k < n->v.element.attributes.length; ++k) {
+      const auto* a = static_cast<const GumboAttribute*>(n->v.element.attributes.data[k]);
+      found.push_back(std::string(a->name) + "=" + a->value);
+    }
+  }
+  gumbo_destroy_output(&kGumboDefaultOptions, out);
+  return found;
+}
+
+// Found by fuzz_html_rewrite (a 45-minute run): a second <body> tag after text gives its
+// attributes to the implicit <body>. The rewriter only rewrote elements' own start tags, so
+// that tag's handler stayed in the output and came back on the next parse.
+TEST(HtmlRewriteRegressionTest, HandlerFromALaterBodyTagIsRemoved) {
+  const std::string input = charset::sanitize_utf8(linksnap::testing::read_fixture(
+      "../fuzz/seeds/html_rewrite/regression-handler-from-a-later-body-tag"));
+  ASSERT_FALSE(input.empty());
+  EXPECT_EQ(handler_attributes(rewrite(input)), std::vector<std::string>{});
+
+  const std::string out =
+      rewrite("<p>text<body onclick=\"steal()\" class=\"dark\" background=\"img/bg.png\">");
+  EXPECT_EQ(body_attributes(out),
+            (std::vector<std::string>{"class=dark", "background=linksnap-blob:bg.png"}));
+  EXPECT_EQ(out.find("steal"), std::string::npos);
+}
+
+// The same spec rule hides a later tag's attribute when the element already has it: with
+// the first onload removed, the second one would take its place on the next parse.
+TEST(HtmlRewriteRegressionTest, HandlerShadowedByTheFirstBodyTagDoesNotTakeItsPlace) {
+  const std::string out = rewrite(
+      "<html><body onload=\"a()\" class=\"x\"><p>hi</p><body onload=\"b()\" id=\"k\"></html>");
+  EXPECT_EQ(body_attributes(out), (std::vector<std::string>{"class=x", "id=k"}));
+  EXPECT_EQ(handler_attributes(out), std::vector<std::string>{});
+  EXPECT_NE(out.find("<p>hi</p>"), std::string::npos);
+}
+
+// A page that stacks more such tags than the peeling passes take: the rest are escaped.
+TEST(HtmlRewriteRegressionTest, ManyStackedBodyTagsEndEscaped) {
+  std::string input = "<body onload=\"x()\"><p>hi</p>";
+  for (int i = 0; i < 20; ++i) input += "<body onload=\"n" + std::to_string(i) + "()\">";
+  const std::string out = rewrite(input);
+  EXPECT_EQ(handler_attributes(out), std::vector<std::string>{});
+  EXPECT_EQ(body_attributes(out), std::vector<std::string>{});
+  EXPECT_NE(out.find("&lt;body onload=\"n19()\">"), std::string::npos);
 }
 
 }  // namespace

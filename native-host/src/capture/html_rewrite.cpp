@@ -48,7 +48,6 @@ bool contains(const std::vector<std::string>& v, std::string_view x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-
 const char* attr(const GumboElement& e, const char* name) {
   const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
   return a == nullptr ? nullptr : a->value;
@@ -113,6 +112,22 @@ struct AttrRole {
   ResourceKind kind = ResourceKind::kAsset;
 };
 
+// "on" + an event name; a bare "on" is no handler.
+bool is_handler_name(std::string_view lowered) {
+  return lowered.size() > 2 && lowered[0] == 'o' && lowered[1] == 'n';
+}
+
+// Case-insensitive occurrences of `needle` (lower case) in `s`.
+std::size_t count_ci(std::string_view s, std::string_view needle) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i + needle.size() <= s.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size() && ascii_lower(s[i + k]) == needle[k]) ++k;
+    if (k == needle.size()) ++count;
+  }
+  return count;
+}
+
 bool is_script_url(std::string_view value) {
   const std::string scheme = url::scheme_of(trim(value));
   return scheme == "javascript" || scheme == "vbscript";
@@ -131,16 +146,26 @@ class Rewriter {
     const GumboNode* head = nullptr;
     const GumboNode* root = nullptr;
     walk(doc.output()->document, [&](const GumboNode* node) {
-      if (node->type == GUMBO_NODE_ELEMENT && node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML) {
+      if (node->type == GUMBO_NODE_ELEMENT &&
+          node->v.element.tag_namespace == GUMBO_NAMESPACE_HTML) {
         if (node->v.element.tag == GUMBO_TAG_HTML && root == nullptr) root = node;
         if (node->v.element.tag == GUMBO_TAG_HEAD && head == nullptr) head = node;
       }
       return enter(node);
     });
-    edits_.push_back({injection_point(parsed, doc.output(), head, root), 0,
-                      std::string("<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"") +
-                          kSnapshotCsp + "\">"});
-    return apply_edits(parsed, edits_);
+    edits_.push_back(
+        {injection_point(parsed, doc.output(), head, root), 0,
+         std::string(
+             "<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"") +
+             kSnapshotCsp + "\">"});
+    std::string out = apply_edits(parsed, edits_);
+    // A handler dropped from <body> can be replaced on the next parse by the same attribute
+    // of a later, ignored <body> tag that gumbo never showed us (fuzz finding). Only then is
+    // the output parsed again.
+    const bool shadowed = dropped_from_html_or_body_ &&
+                          (count_ci(parsed, "<body") > 1 || count_ci(parsed, "<html") > 1);
+    if (stray_html_or_body_ || shadowed) out = without_surviving_handlers(std::move(out));
+    return out;
   }
 
  private:
@@ -150,8 +175,8 @@ class Rewriter {
            piece.data + piece.length <= html_.data() + html_.size();
   }
 
-  std::size_t injection_point(std::string_view parsed, const GumboOutput* out, const GumboNode* head,
-                              const GumboNode* root) const {
+  std::size_t injection_point(std::string_view parsed, const GumboOutput* out,
+                              const GumboNode* head, const GumboNode* root) const {
     for (const GumboNode* n : {head, root}) {
       if (n != nullptr && in_buffer(n->v.element.original_tag)) {
         const GumboStringPiece& tag = n->v.element.original_tag;
@@ -186,7 +211,8 @@ class Rewriter {
 
   std::string rewrite_style(std::string_view css) {
     return rewrite_css(css, [&](std::string_view u, CssRefKind k) {
-      return map_url(u, k == CssRefKind::kImport ? ResourceKind::kStylesheet : ResourceKind::kAsset);
+      return map_url(u,
+                     k == CssRefKind::kImport ? ResourceKind::kStylesheet : ResourceKind::kAsset);
     });
   }
 
@@ -203,7 +229,8 @@ class Rewriter {
         if ((c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE ||
              c->type == GUMBO_NODE_CDATA || c->type == GUMBO_NODE_COMMENT) &&
             in_buffer(c->v.text.original_text)) {
-          end = std::max(end, offset_of(c->v.text.original_text.data + c->v.text.original_text.length));
+          end = std::max(end,
+                         offset_of(c->v.text.original_text.data + c->v.text.original_text.length));
         }
       }
     }
@@ -228,7 +255,8 @@ class Rewriter {
         if (name == "srcset") return {Role::kSrcset};
         return {};
       case GUMBO_TAG_LINK:
-        if (name == "href") return link_kind ? AttrRole{Role::kResource, *link_kind} : AttrRole{Role::kLink};
+        if (name == "href")
+          return link_kind ? AttrRole{Role::kResource, *link_kind} : AttrRole{Role::kLink};
         if (name == "imagesrcset" && link_kind) return {Role::kSrcset};
         return {};
       case GUMBO_TAG_VIDEO:
@@ -241,7 +269,8 @@ class Rewriter {
         return {};
       case GUMBO_TAG_INPUT: {
         const char* type = attr(e, "type");
-        if (name == "src" && type != nullptr && lower(trim(type)) == "image") return {Role::kResource};
+        if (name == "src" && type != nullptr && lower(trim(type)) == "image")
+          return {Role::kResource};
         if (name == "formaction") return {Role::kLink};
         return {};
       }
@@ -282,108 +311,210 @@ class Rewriter {
     }
   }
 
+  // What becomes of one attribute: dropped (nullopt), kept as it is (the input value) or
+  // given a new value. Sets `changed` unless kept as it is.
+  std::optional<std::string> rewrite_attribute(const GumboElement& e, const std::string& tag,
+                                               const std::optional<ResourceKind>& link_kind,
+                                               const GumboAttribute& a, bool& changed) {
+    const std::string name = lower(a.name);
+    const std::string value = a.value;
+    if (is_handler_name(name) || name == "integrity" || name == "nonce" || name == "crossorigin") {
+      changed = true;
+      return std::nullopt;
+    }
+    if ((name == "href" || name == "src" || name == "action" || name == "formaction" ||
+         name == "data" || name == "xlink:href" || name == "poster" || name == "background") &&
+        is_script_url(value)) {
+      changed = true;
+      return std::nullopt;
+    }
+    const AttrRole role = role_of(e, tag, name, link_kind);
+    std::optional<std::string> next;
+    switch (role.role) {
+      case Role::kNone:
+        break;
+      case Role::kResource:
+        next = map_url(value, role.kind);
+        break;
+      case Role::kSrcset: {
+        auto candidates = parse_srcset(value);
+        bool any = false;
+        for (auto& c : candidates) {
+          if (auto m = map_url(c.url, ResourceKind::kAsset)) {
+            c.url = *m;
+            any = true;
+          }
+        }
+        if (any) next = serialize_srcset(candidates);
+        break;
+      }
+      case Role::kLink: {
+        const std::string_view v = trim(value);
+        if (!v.empty() && v.front() != '#') {
+          std::string abs = absolute(v);
+          if (abs != value) next = std::move(abs);
+        }
+        break;
+      }
+      case Role::kStyle: {
+        std::string css = rewrite_style(value);
+        if (css != value) next = std::move(css);
+        break;
+      }
+      case Role::kSrcdoc:
+        next = depth_ < kMaxSrcdocDepth ? Rewriter(value, base_, map_, depth_ + 1).run()
+                                        : std::string();
+        break;
+    }
+    if (next) changed = true;
+    return next ? std::move(next) : std::optional<std::string>(value);
+  }
+
+  // `name="value"` (or a bare name) as written back. A NUL in an attribute name is U+FFFD to
+  // every HTML parser; written back raw it made gumbo re-tokenize the tag differently (fuzz
+  // finding: "on all" read as "onall").
+  static std::string attribute_text(std::string_view raw_name,
+                                    const std::optional<std::string>& value) {
+    std::string text;
+    for (char c : raw_name) {
+      if (c == '\0') {
+        text += "\xEF\xBF\xBD";
+      } else {
+        text += c;
+      }
+    }
+    if (value) text += "=\"" + html_escape_attribute(*value) + "\"";
+    return text;
+  }
+
+  // The source span of one attribute, name to the end of its value.
+  std::pair<std::size_t, std::size_t> attribute_span(const GumboAttribute& a) const {
+    const std::size_t begin = offset_of(a.original_name.data);
+    std::size_t end = begin + a.original_name.length;
+    if (in_buffer(a.original_value) && a.original_value.data != a.original_name.data) {
+      end = std::max(end, offset_of(a.original_value.data + a.original_value.length));
+    }
+    return {begin, end};
+  }
+
   // Rewrites the attributes of one element; writes its start tag again if anything changed.
+  // A later <html> or <body> start tag adds its attributes to the element (the HTML spec's
+  // "in body" rules); those stay in that tag, rewritten in place, so a re-parse merges them
+  // the same way.
   void rewrite_attributes(const GumboElement& e, const std::string& tag,
                           const std::optional<ResourceKind>& link_kind) {
     struct Out {
       std::string name;
       std::optional<std::string> value;
     };
+    const bool own_tag = in_buffer(e.original_tag);
+    const char* tag_begin = own_tag ? e.original_tag.data : nullptr;
+    const char* tag_end = own_tag ? e.original_tag.data + e.original_tag.length : nullptr;
     std::vector<Out> kept;
     bool changed = false;
     for (unsigned i = 0; i < e.attributes.length; ++i) {
-      const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
-      const std::string name = lower(a->name);
-      const std::string raw_name = in_buffer(a->original_name)
-                                       ? std::string(a->original_name.data, a->original_name.length)
-                                       : std::string(a->name);
-      const bool has_value = a->original_value.length > 0 && a->original_value.data != a->original_name.data;
-      if (name.size() > 2 && name[0] == 'o' && name[1] == 'n') {
-        changed = true;  // an event handler
+      const auto& a = *static_cast<const GumboAttribute*>(e.attributes.data[i]);
+      const bool in_source = in_buffer(a.original_name);
+      const bool merged = in_source && (!own_tag || a.original_name.data < tag_begin ||
+                                        a.original_name.data >= tag_end);
+      bool attribute_changed = false;
+      std::optional<std::string> value = rewrite_attribute(e, tag, link_kind, a, attribute_changed);
+      const bool has_value =
+          a.original_value.length > 0 && a.original_value.data != a.original_name.data;
+      if (merged) {
+        if (is_html_or_body(e)) stray_html_or_body_ = true;
+        if (!attribute_changed) continue;
+        const auto [begin, end] = attribute_span(a);
+        edits_.push_back(
+            {begin, end - begin,
+             value ? attribute_text(std::string_view(a.original_name.data, a.original_name.length),
+                                    value)
+                   : std::string()});
         continue;
       }
-      if (name == "integrity" || name == "nonce" || name == "crossorigin") {
+      if (attribute_changed) {
         changed = true;
-        continue;
-      }
-      const std::string value = a->value;
-      if ((name == "href" || name == "src" || name == "action" || name == "formaction" ||
-           name == "data" || name == "xlink:href" || name == "poster" || name == "background") &&
-          is_script_url(value)) {
-        changed = true;
-        continue;
-      }
-      const AttrRole role = role_of(e, tag, name, link_kind);
-      std::optional<std::string> next;
-      switch (role.role) {
-        case Role::kNone:
-          break;
-        case Role::kResource:
-          next = map_url(value, role.kind);
-          break;
-        case Role::kSrcset: {
-          auto candidates = parse_srcset(value);
-          bool any = false;
-          for (auto& c : candidates) {
-            if (auto m = map_url(c.url, ResourceKind::kAsset)) {
-              c.url = *m;
-              any = true;
-            }
-          }
-          if (any) next = serialize_srcset(candidates);
-          break;
+        if (!value) {
+          if (is_html_or_body(e)) dropped_from_html_or_body_ = true;
+          continue;
         }
-        case Role::kLink: {
-          const std::string_view v = trim(value);
-          if (!v.empty() && v.front() != '#') {
-            std::string abs = absolute(v);
-            if (abs != value) next = std::move(abs);
-          }
-          break;
-        }
-        case Role::kStyle: {
-          std::string css = rewrite_style(value);
-          if (css != value) next = std::move(css);
-          break;
-        }
-        case Role::kSrcdoc:
-          if (depth_ < kMaxSrcdocDepth) {
-            next = Rewriter(value, base_, map_, depth_ + 1).run();
-          } else {
-            next = std::string();
-          }
-          break;
+      } else if (!has_value) {
+        value = std::nullopt;  // a bare attribute stays bare
       }
-      if (next) {
-        changed = true;
-        kept.push_back({raw_name, std::move(next)});
-      } else {
-        kept.push_back({raw_name, has_value ? std::optional<std::string>(value) : std::nullopt});
-      }
+      kept.push_back({in_source ? std::string(a.original_name.data, a.original_name.length)
+                                : std::string(a.name),
+                      std::move(value)});
     }
-    if (!changed || !in_buffer(e.original_tag)) return;
+    if (!changed || !own_tag) return;
     const std::string_view original(e.original_tag.data, e.original_tag.length);
     std::size_t name_end = 1;
-    while (name_end < original.size() && !is_html_ws(original[name_end]) && original[name_end] != '/' &&
-           original[name_end] != '>') {
+    while (name_end < original.size() && !is_html_ws(original[name_end]) &&
+           original[name_end] != '/' && original[name_end] != '>') {
       ++name_end;
     }
     std::string text(original.substr(0, name_end));
-    for (const Out& o : kept) {
-      text += ' ';
-      // A NUL in an attribute name is U+FFFD to every HTML parser; written back raw it made
-      // gumbo re-tokenize the tag differently (fuzz finding: "on all" read as "onall").
-      for (char c : o.name) {
-        if (c == '\0') {
-          text += "\xEF\xBF\xBD";
-        } else {
-          text += c;
-        }
-      }
-      if (o.value) text += "=\"" + html_escape_attribute(*o.value) + "\"";
-    }
+    for (const Out& o : kept) text += ' ' + attribute_text(o.name, o.value);
     text += original.size() >= 2 && original.substr(original.size() - 2) == "/>" ? "/>" : ">";
     edits_.push_back({offset_of(original.data()), original.size(), std::move(text)});
+  }
+
+  // Deletes, in place, every event-handler attribute a parse of `html` still finds, until
+  // none is left; a handful of passes peels the stacked later <html>/<body> tags of real
+  // pages. Past that (a page built to defeat it), every other <html and <body becomes
+  // "&lt;", which reads back the same inside attribute values and is text elsewhere.
+  static std::string without_surviving_handlers(std::string html) {
+    constexpr int kMaxPasses = 8;
+    for (int pass = 0;; ++pass) {
+      const std::string_view parsed = std::string_view(html).substr(0, gumbo_safe_length(html));
+      const GumboDocument doc(parsed);
+      if (doc.output() == nullptr) return html;
+      std::vector<Edit> edits;
+      std::vector<std::size_t> own_tags;
+      const auto offset = [&](const char* p) {
+        return static_cast<std::size_t>(p - parsed.data());
+      };
+      const auto inside = [&](const GumboStringPiece& piece) {
+        return piece.length > 0 && piece.data >= parsed.data() &&
+               piece.data + piece.length <= parsed.data() + parsed.size();
+      };
+      walk(doc.output()->document, [&](const GumboNode* node) {
+        if (node->type == GUMBO_NODE_DOCUMENT) return true;
+        if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return false;
+        const GumboElement& e = node->v.element;
+        if (is_html_or_body(e) && inside(e.original_tag))
+          own_tags.push_back(offset(e.original_tag.data));
+        for (unsigned i = 0; i < e.attributes.length; ++i) {
+          const auto& a = *static_cast<const GumboAttribute*>(e.attributes.data[i]);
+          if (!is_handler_name(lower(a.name)) || !inside(a.original_name)) continue;
+          std::size_t end = offset(a.original_name.data) + a.original_name.length;
+          if (inside(a.original_value) && a.original_value.data != a.original_name.data) {
+            end = std::max(end, offset(a.original_value.data + a.original_value.length));
+          }
+          edits.push_back({offset(a.original_name.data), end - offset(a.original_name.data), ""});
+        }
+        return true;
+      });
+      if (edits.empty()) return html;
+      if (pass == kMaxPasses) escape_stray_html_and_body(html, own_tags, edits);
+      html = apply_edits(html, edits);
+      if (pass == kMaxPasses) return html;
+    }
+  }
+
+  static void escape_stray_html_and_body(std::string_view html,
+                                         const std::vector<std::size_t>& own_tags,
+                                         std::vector<Edit>& edits) {
+    for (std::size_t i = 0; i + 5 <= html.size(); ++i) {
+      if (html[i] != '<' || std::find(own_tags.begin(), own_tags.end(), i) != own_tags.end())
+        continue;
+      const std::string name = lower(html.substr(i + 1, 4));
+      if (name == "html" || name == "body") edits.push_back({i, 1, "&lt;"});
+    }
+  }
+
+  static bool is_html_or_body(const GumboElement& e) {
+    return e.tag_namespace == GUMBO_NAMESPACE_HTML &&
+           (e.tag == GUMBO_TAG_HTML || e.tag == GUMBO_TAG_BODY);
   }
 
   // Handles an element on the way down; true to visit its children.
@@ -433,7 +564,8 @@ class Rewriter {
           } else if (contains(rel, "preload")) {
             if (as == "style") {
               link_kind = ResourceKind::kStylesheet;
-            } else if (as == "font" || as == "image" || as == "audio" || as == "video" || as == "track") {
+            } else if (as == "font" || as == "image" || as == "audio" || as == "video" ||
+                       as == "track") {
               link_kind = ResourceKind::kAsset;
             } else {
               remove_element(e);  // script, fetch, worker, document: nothing to keep
@@ -444,7 +576,8 @@ class Rewriter {
         }
         case GUMBO_TAG_NOSCRIPT:
           // Unwrapped: its content is what a page without script shows.
-          if (in_buffer(e.original_tag)) edits_.push_back({offset_of(e.original_tag.data), e.original_tag.length, ""});
+          if (in_buffer(e.original_tag))
+            edits_.push_back({offset_of(e.original_tag.data), e.original_tag.length, ""});
           if (in_buffer(e.original_end_tag)) {
             edits_.push_back({offset_of(e.original_end_tag.data), e.original_end_tag.length, ""});
           }
@@ -457,7 +590,8 @@ class Rewriter {
     if (e.tag == GUMBO_TAG_STYLE) {
       for (unsigned i = 0; i < e.children.length; ++i) {
         const auto* c = static_cast<const GumboNode*>(e.children.data[i]);
-        if ((c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE) && in_buffer(c->v.text.original_text)) {
+        if ((c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE) &&
+            in_buffer(c->v.text.original_text)) {
           const std::string_view raw(c->v.text.original_text.data, c->v.text.original_text.length);
           std::string css = rewrite_style(raw);
           if (css != raw) edits_.push_back({offset_of(raw.data()), raw.size(), std::move(css)});
@@ -473,6 +607,8 @@ class Rewriter {
   const HtmlUrlMapper& map_;
   int depth_;
   std::vector<Edit> edits_;
+  bool stray_html_or_body_ = false;         // a later <html>/<body> tag gave attributes
+  bool dropped_from_html_or_body_ = false;  // a handler or a script URL left <html>/<body>
 };
 
 std::string utf8_without_bom(std::string_view html) {
@@ -529,7 +665,8 @@ std::string document_base_url(std::string_view html, std::string_view page_url) 
 
 std::vector<HtmlReference> find_html_references(std::string_view html, std::string_view page_url) {
   std::vector<HtmlReference> refs;
-  const HtmlUrlMapper record = [&](const std::string& u, ResourceKind kind) -> std::optional<std::string> {
+  const HtmlUrlMapper record = [&](const std::string& u,
+                                   ResourceKind kind) -> std::optional<std::string> {
     refs.push_back({u, kind});
     return std::nullopt;
   };
@@ -538,7 +675,8 @@ std::vector<HtmlReference> find_html_references(std::string_view html, std::stri
   return refs;
 }
 
-std::string rewrite_html(std::string_view html, std::string_view page_url, const HtmlUrlMapper& map) {
+std::string rewrite_html(std::string_view html, std::string_view page_url,
+                         const HtmlUrlMapper& map) {
   const std::string s = utf8_without_bom(html);
   return Rewriter(s, document_base_url(s, page_url), map, 0).run();
 }
