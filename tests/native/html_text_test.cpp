@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "test_util.h"
 #include "util/charset.h"
 
 #ifndef LINKSNAP_FIXTURES_DIR
@@ -299,6 +300,22 @@ TEST(DeclareUtf8Test, DeepDocumentsStillGetADeclaration) {
   const std::string out = declare_utf8(html);
   EXPECT_EQ(out.substr(0, 38), "<html><head><meta charset=utf-8></head");
   EXPECT_EQ(out.size(), html.size() - 3 + 5);
+}
+
+// A save parses the page once for both; the result must be what the two functions give.
+TEST(PreparePageTest, IsDeclareUtf8AndExtractTextFromOneParse) {
+  std::string deep = "\xEF\xBB\xBF<html><head><meta charset=gbk><title> 深 </title></head><body>";
+  for (int i = 0; i < 2000; ++i) deep += "<div>层";
+  for (const std::string& page :
+       {linksnap::testing::read_fixture("chrony/chrony-nts.html"),
+        std::string("<title>a\xFF</title><p>no head, invalid byte \xC3 </p>"), std::string(), deep}) {
+    const PreparedPage prepared = prepare_page(page, 1000);
+    EXPECT_EQ(prepared.html, declare_utf8(page));
+    EXPECT_EQ(prepared.text.title, extract_text(page, 1000).title);
+    EXPECT_EQ(prepared.text.text, extract_text(page, 1000).text);
+  }
+  EXPECT_EQ(prepare_page(linksnap::testing::read_fixture("chrony/chrony-nts.html")).text.title,
+            "chrony 时间同步与 NTS 配置笔记");
 }
 
 }  // namespace

@@ -133,16 +133,42 @@ bool is_script_url(std::string_view value) {
   return scheme == "javascript" || scheme == "vbscript";
 }
 
+// The document's base URL: the first <base href> in tree order, if it resolves to http(s).
+std::string base_url_of(const GumboOutput* parsed, std::string_view page_url) {
+  std::string base(page_url);
+  if (parsed == nullptr) return base;
+  bool found = false;
+  walk(parsed->document, [&](const GumboNode* node) {
+    if (found) return false;
+    if (node->type == GUMBO_NODE_DOCUMENT) return true;
+    if (node->type != GUMBO_NODE_ELEMENT) return false;
+    const GumboElement& e = node->v.element;
+    if (e.tag == GUMBO_TAG_BASE && e.tag_namespace == GUMBO_NAMESPACE_HTML) {
+      if (const char* href = attr(e, "href")) {
+        found = true;
+        auto resolved = url::resolve(page_url, trim(href));
+        if (resolved.ok() && url::is_http_or_https(*resolved)) base = *resolved;
+      }
+      return false;
+    }
+    return true;
+  });
+  return base;
+}
+
 class Rewriter {
  public:
-  Rewriter(std::string_view html, std::string base, const HtmlUrlMapper& map, int depth)
-      : html_(html), base_(std::move(base)), map_(map), depth_(depth) {}
+  // `page_url` is the document's URL (for a srcdoc document, its parent's base URL); its own
+  // <base href>, found in the same parse, takes precedence.
+  Rewriter(std::string_view html, std::string page_url, const HtmlUrlMapper& map, int depth)
+      : html_(html), base_(std::move(page_url)), map_(map), depth_(depth) {}
 
   std::string run() {
     const std::size_t safe = gumbo_safe_length(html_);
     const std::string_view parsed = html_.substr(0, safe);
     const GumboDocument doc(parsed);
     if (doc.output() == nullptr) return std::string(parsed);
+    base_ = base_url_of(doc.output(), base_);
     const GumboNode* head = nullptr;
     const GumboNode* root = nullptr;
     walk(doc.output()->document, [&](const GumboNode* node) {
@@ -640,27 +666,8 @@ std::string html_escape_attribute(std::string_view text) {
 
 std::string document_base_url(std::string_view html, std::string_view page_url) {
   const std::string s = utf8_without_bom(html);
-  const std::string_view parsed = std::string_view(s).substr(0, gumbo_safe_length(s));
-  const GumboDocument doc(parsed);
-  std::string base(page_url);
-  if (doc.output() == nullptr) return base;
-  bool found = false;
-  walk(doc.output()->document, [&](const GumboNode* node) {
-    if (found) return false;
-    if (node->type == GUMBO_NODE_DOCUMENT) return true;
-    if (node->type != GUMBO_NODE_ELEMENT) return false;
-    const GumboElement& e = node->v.element;
-    if (e.tag == GUMBO_TAG_BASE && e.tag_namespace == GUMBO_NAMESPACE_HTML) {
-      if (const char* href = attr(e, "href")) {
-        found = true;
-        auto resolved = url::resolve(page_url, trim(href));
-        if (resolved.ok() && url::is_http_or_https(*resolved)) base = *resolved;
-      }
-      return false;
-    }
-    return true;
-  });
-  return base;
+  const GumboDocument doc(std::string_view(s).substr(0, gumbo_safe_length(s)));
+  return base_url_of(doc.output(), page_url);
 }
 
 std::vector<HtmlReference> find_html_references(std::string_view html, std::string_view page_url) {
@@ -671,14 +678,14 @@ std::vector<HtmlReference> find_html_references(std::string_view html, std::stri
     return std::nullopt;
   };
   const std::string s = utf8_without_bom(html);
-  Rewriter(s, document_base_url(s, page_url), record, 0).run();
+  Rewriter(s, std::string(page_url), record, 0).run();
   return refs;
 }
 
 std::string rewrite_html(std::string_view html, std::string_view page_url,
                          const HtmlUrlMapper& map) {
   const std::string s = utf8_without_bom(html);
-  return Rewriter(s, document_base_url(s, page_url), map, 0).run();
+  return Rewriter(s, std::string(page_url), map, 0).run();
 }
 
 }  // namespace linksnap::capture

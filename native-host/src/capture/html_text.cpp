@@ -1,7 +1,5 @@
 #include "capture/html_text.h"
 
-#include "capture/gumbo_guard.h"
-
 #include <gumbo.h>
 
 #include <algorithm>
@@ -13,8 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "capture/gumbo_guard.h"
 #include "util/charset.h"
-
 #include "util/utf8.h"
 
 namespace linksnap::capture {
@@ -445,8 +443,6 @@ void strip_tags(std::string_view html, std::size_t from, TextBuilder& out) {
 // ---------------------------------------------------------------------------------------
 // gumbo
 
-
-
 const GumboNode* child_at(const GumboVector* v, unsigned i) {
   return static_cast<const GumboNode*>(v->data[i]);
 }
@@ -767,26 +763,20 @@ bool find_charset_value(std::string_view s, std::size_t* begin, std::size_t* end
 
 }  // namespace
 
-PageText extract_text(std::string_view html, std::size_t max_text_bytes) {
-  std::string sanitized;
-  if (!charset::is_valid_utf8(html)) {
-    sanitized = charset::sanitize_utf8(html);
-    html = sanitized;
-  }
-  if (starts_with_bom(html)) html.remove_prefix(kUtf8Bom.size());
+namespace {
 
+// The title and text of a parsed document; `html` has no BOM and the parse covers its first
+// `safe` bytes.
+PageText text_of(const GumboOutput* parsed, std::string_view html, std::size_t safe,
+                 std::size_t max_text_bytes) {
   PageText result;
   TextBuilder out(max_text_bytes);
-  const std::size_t safe = gumbo_safe_length(html);
-  {
-    const GumboDocument doc(html.substr(0, safe));
-    if (doc.output() != nullptr) {
-      result.title = find_title(doc.output()->document);
-      TextWalker walker(out);
-      walk(
-          doc.output()->document, [&](const GumboNode* n) { return walker.enter(n); },
-          [&](const GumboNode* n) { walker.leave(n); }, &out);
-    }
+  if (parsed != nullptr) {
+    result.title = find_title(parsed->document);
+    TextWalker walker(out);
+    walk(
+        parsed->document, [&](const GumboNode* n) { return walker.enter(n); },
+        [&](const GumboNode* n) { walker.leave(n); }, &out);
   }
   if (safe < html.size() && !out.full()) {
     strip_tags(html, safe, out);  // the cut is at a tag, which makes its own separation
@@ -795,17 +785,10 @@ PageText extract_text(std::string_view html, std::size_t max_text_bytes) {
   return result;
 }
 
-std::string declare_utf8(std::string_view html) {
-  std::string sanitized;
-  if (!charset::is_valid_utf8(html)) {
-    sanitized = charset::sanitize_utf8(html);
-    html = sanitized;
-  }
-  const std::size_t bom = starts_with_bom(html) ? kUtf8Bom.size() : 0;
-  const std::string_view body = html.substr(bom);
-  const GumboDocument doc(body.substr(0, gumbo_safe_length(body)));
+// `html` (valid UTF-8, with its BOM if any) declaring UTF-8; `doc` is the parse of what
+// follows the BOM.
+std::string with_utf8_declared(std::string_view html, std::size_t bom, const GumboDocument& doc) {
   if (doc.output() == nullptr) return std::string(html);
-
   const auto offset_of = [&](const char* p) { return static_cast<std::size_t>(p - html.data()); };
   std::vector<Edit> edits;
   bool declared = false;
@@ -893,6 +876,47 @@ std::string declare_utf8(std::string_view html) {
   }
   out.append(html.substr(pos));
   return out;
+}
+
+// Valid UTF-8 (replacing invalid bytes), the BOM's length, and gumbo's safe length after it.
+struct Utf8Input {
+  std::string sanitized;
+  std::string_view html;
+  std::size_t bom = 0;
+  std::size_t safe = 0;
+
+  explicit Utf8Input(std::string_view in) : html(in) {
+    if (!charset::is_valid_utf8(html)) {
+      sanitized = charset::sanitize_utf8(html);
+      html = sanitized;
+    }
+    bom = starts_with_bom(html) ? kUtf8Bom.size() : 0;
+    safe = gumbo_safe_length(html.substr(bom));
+  }
+  std::string_view body() const { return html.substr(bom); }
+};
+
+}  // namespace
+
+PageText extract_text(std::string_view html, std::size_t max_text_bytes) {
+  const Utf8Input in(html);
+  const GumboDocument doc(in.body().substr(0, in.safe));
+  return text_of(doc.output(), in.body(), in.safe, max_text_bytes);
+}
+
+std::string declare_utf8(std::string_view html) {
+  const Utf8Input in(html);
+  const GumboDocument doc(in.body().substr(0, in.safe));
+  return with_utf8_declared(in.html, in.bom, doc);
+}
+
+PreparedPage prepare_page(std::string_view html, std::size_t max_text_bytes) {
+  const Utf8Input in(html);
+  const GumboDocument doc(in.body().substr(0, in.safe));
+  PreparedPage page;
+  page.text = text_of(doc.output(), in.body(), in.safe, max_text_bytes);
+  page.html = with_utf8_declared(in.html, in.bom, doc);
+  return page;
 }
 
 }  // namespace linksnap::capture

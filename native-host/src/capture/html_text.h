@@ -31,4 +31,12 @@ PageText extract_text(std::string_view html, std::size_t max_text_bytes = 4u << 
 // in the input is replaced by U+FFFD first, so the output is always valid UTF-8.
 std::string declare_utf8(std::string_view html);
 
+// Both of the above from one parse (a save's costliest step is gumbo): html is
+// declare_utf8(html), text is extract_text(html).
+struct PreparedPage {
+  std::string html;
+  PageText text;
+};
+PreparedPage prepare_page(std::string_view html, std::size_t max_text_bytes = 4u << 20);
+
 }  // namespace linksnap::capture

@@ -15,7 +15,8 @@ std::string media_type(std::string_view content_type) {
   std::string out;
   for (char c : content_type) {
     if (c == ';') break;
-    if (c != ' ' && c != '\t') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c != ' ' && c != '\t')
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   return out;
 }
@@ -41,14 +42,15 @@ Status check_fetchable(std::string_view url) {
   return ok_status();
 }
 
-Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher, const net::FetchLimits& limits) {
+Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher,
+                        const net::FetchLimits& limits) {
   LINKSNAP_TRY(check_fetchable(url));
 
   const net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0}, limits);
   if (!r.transport_ok()) return make_error(r.error_code, r.error_message);
   if (!r.http_ok()) {
-    return make_error(errc::kHttpError, "the server answered HTTP " + std::to_string(r.http_status) +
-                                            " for " + r.final_url);
+    return make_error(errc::kHttpError, "the server answered HTTP " +
+                                            std::to_string(r.http_status) + " for " + r.final_url);
   }
   const std::string type = media_type(r.content_type);
   const bool html_type = type == "text/html" || type == "application/xhtml+xml";
@@ -69,19 +71,19 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher, const net::
   return page;
 }
 
-Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& fetcher,
-                                            const net::FetchLimits& limits,
-                                            const std::function<void(const std::string&)>& on_resource_ready) {
+Result<store::SnapshotInput> build_snapshot(
+    const Page& page, net::Fetcher& fetcher, const net::FetchLimits& limits,
+    const std::function<void(const std::string&)>& on_resource_ready) {
   store::SnapshotInput input;
   input.url = page.url;
   input.requested_url = page.requested_url;
   input.source = page.source;
   input.tags = page.tags;
   // The stored bytes are UTF-8 whatever the page declared, so the document must say so.
-  const std::string html = declare_utf8(charset::sanitize_utf8(page.html));
-  const PageText text = extract_text(html);
-  input.title = page.title.empty() ? text.title : charset::sanitize_utf8(page.title);
-  input.text = text.text;
+  PreparedPage prepared = prepare_page(page.html);
+  const std::string& html = prepared.html;
+  input.title = page.title.empty() ? prepared.text.title : charset::sanitize_utf8(page.title);
+  input.text = std::move(prepared.text.text);
   // Every resource fetched, stored by content and referenced by hash (snapshot_engine.h).
   EngineOptions options;
   options.on_resource_ready = on_resource_ready;
