@@ -1,83 +1,17 @@
 // save and add: the two ways a snapshot is made.
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "capture/page_snapshot.h"
 #include "commands/args.h"
 #include "commands/handlers.h"
 #include "commands/json_views.h"
+#include "store/background_blob_writer.h"
 #include "store/schema.h"
 #include "util/url.h"
 
 namespace linksnap::commands {
 
 namespace {
-
-// Writes blobs to disk on a few background threads while the snapshot is still being fetched.
-// Each blob write ends in fsync (file and folder): done one after another at the end, 60 assets
-// cost more than fetching them; concurrent fsyncs share the file system's journal commits, and
-// overlapping them with the network hides most of the rest. Store::save_snapshot's own put()
-// then finds each blob complete and skips it (and writes again any that a concurrent delete
-// removed in between). Write errors are left for save_snapshot to report.
-class BackgroundBlobWriter {
- public:
-  explicit BackgroundBlobWriter(store::BlobStore& blobs) : blobs_(blobs) {}
-  BackgroundBlobWriter(const BackgroundBlobWriter&) = delete;
-  BackgroundBlobWriter& operator=(const BackgroundBlobWriter&) = delete;
-  ~BackgroundBlobWriter() { finish(); }
-
-  void add(std::string bytes) {
-    {
-      std::lock_guard lock(mu_);
-      queue_.push_back(std::move(bytes));
-      if (workers_.size() < kThreads && workers_.size() < queue_.size() + busy_) {
-        workers_.emplace_back([this] { work(); });
-      }
-    }
-    ready_.notify_one();
-  }
-
-  // Waits until everything added is written.
-  void finish() {
-    {
-      std::lock_guard lock(mu_);
-      closing_ = true;
-    }
-    ready_.notify_all();
-    for (auto& w : workers_) w.join();
-    workers_.clear();
-  }
-
- private:
-  static constexpr std::size_t kThreads = 8;
-
-  void work() {
-    std::unique_lock lock(mu_);
-    while (true) {
-      ready_.wait(lock, [&] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // closing and drained
-      std::string bytes = std::move(queue_.front());
-      queue_.pop_front();
-      ++busy_;
-      lock.unlock();
-      (void)blobs_.put(bytes);
-      lock.lock();
-      --busy_;
-    }
-  }
-
-  store::BlobStore& blobs_;
-  std::mutex mu_;
-  std::condition_variable ready_;
-  std::deque<std::string> queue_;
-  std::vector<std::thread> workers_;
-  std::size_t busy_ = 0;
-  bool closing_ = false;
-};
 
 void report(Context& ctx, const char* stage, json detail = json::object()) {
   if (!ctx.progress) return;
@@ -87,7 +21,7 @@ void report(Context& ctx, const char* stage, json detail = json::object()) {
 
 Result<json> snapshot_and_store(Context& ctx, const capture::Page& page) {
   report(ctx, "processing");
-  BackgroundBlobWriter writer(ctx.store.blobs());
+  store::BackgroundBlobWriter writer(ctx.store.blobs());
   auto input = capture::build_snapshot(page, ctx.fetcher, ctx.fetch_limits,
                                        [&](const std::string& bytes) { writer.add(bytes); });
   if (!input.ok()) return input.error();
