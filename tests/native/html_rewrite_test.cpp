@@ -10,10 +10,13 @@ namespace {
 constexpr const char* kPage = "https://example.com/dir/page.html";
 
 std::string tagged(std::string_view html) {
-  return rewrite_html(html, kPage, [](const std::string& u, ResourceKind k) -> std::optional<std::string> {
-    const char* prefix = k == ResourceKind::kStylesheet ? "S:" : k == ResourceKind::kDocument ? "D:" : "A:";
-    return prefix + u;
-  });
+  return rewrite_html(html, kPage,
+                      [](const std::string& u, ResourceKind k) -> std::optional<std::string> {
+                        const char* prefix = k == ResourceKind::kStylesheet ? "S:"
+                                             : k == ResourceKind::kDocument ? "D:"
+                                                                            : "A:";
+                        return prefix + u;
+                      });
 }
 
 bool has(const std::string& haystack, std::string_view needle) {
@@ -46,14 +49,17 @@ TEST(HtmlRewriterTest, LinkRelDecidesTheKind) {
   EXPECT_EQ(refs(html, ResourceKind::kStylesheet),
             (Strings{"https://example.com/dir/s.css", "https://example.com/dir/p.css"}));
   EXPECT_EQ(refs(html, ResourceKind::kAsset),
-            (Strings{"https://example.com/i.ico", "https://example.com/dir/t.png", "https://example.com/dir/f.woff2"}));
+            (Strings{"https://example.com/i.ico", "https://example.com/dir/t.png",
+                     "https://example.com/dir/f.woff2"}));
   EXPECT_TRUE(has(tagged(html), "<link rel=\"canonical\" href=\"https://example.com/c\">"));
 }
 
 TEST(HtmlRewriterTest, MediaObjectsFramesAndSvgAreFound) {
   const char* html =
-      "<video src=v.webm poster=p.png><source src=v.mp4><track src=t.vtt></video><audio src=a.ogg></audio>"
-      "<input type=IMAGE src=b.png><input type=text src=no.png><object data=o.svg></object><embed src=e.svg>"
+      "<video src=v.webm poster=p.png><source src=v.mp4><track src=t.vtt></video><audio "
+      "src=a.ogg></audio>"
+      "<input type=IMAGE src=b.png><input type=text src=no.png><object data=o.svg></object><embed "
+      "src=e.svg>"
       "<iframe src=f.html></iframe><table background=t.png></table>"
       "<svg><image href=s.png /><use xlink:href='sprite.svg#i'/></svg>";
   EXPECT_EQ(refs(html, ResourceKind::kAsset),
@@ -70,8 +76,11 @@ TEST(HtmlRewriterTest, StyleElementAndAttributeUrlsAreRewritten) {
   const std::string out = tagged(
       "<style>@import 'i.css'; body{background:url(bg.png)}</style>"
       "<div style=\"background: url('d.png')\">x</div>");
-  EXPECT_TRUE(has(out, "@import \"S:https://example.com/dir/i.css\"; body{background:url(\"A:https://example.com/dir/bg.png\")}"));
-  EXPECT_TRUE(has(out, "<div style=\"background: url(&quot;A:https://example.com/dir/d.png&quot;)\">x</div>"));
+  EXPECT_TRUE(has(out,
+                  "@import \"S:https://example.com/dir/i.css\"; "
+                  "body{background:url(\"A:https://example.com/dir/bg.png\")}"));
+  EXPECT_TRUE(has(
+      out, "<div style=\"background: url(&quot;A:https://example.com/dir/d.png&quot;)\">x</div>"));
 }
 
 TEST(HtmlRewriterTest, BaseHrefIsUsedThenRemoved) {
@@ -93,7 +102,9 @@ TEST(HtmlRewriterTest, UrlsAreResolvedLikeABrowser) {
 }
 
 TEST(HtmlRewriterTest, DataUrlsAndFragmentsAreLeftAlone) {
-  EXPECT_TRUE(refs("<img src='data:image/gif;base64,R0lG'><a href='#top'>t</a>", ResourceKind::kAsset).empty());
+  EXPECT_TRUE(
+      refs("<img src='data:image/gif;base64,R0lG'><a href='#top'>t</a>", ResourceKind::kAsset)
+          .empty());
 }
 
 TEST(HtmlRewriterTest, ScriptsHandlersAndJavascriptUrlsAreRemoved) {
@@ -127,7 +138,8 @@ TEST(HtmlRewriterTest, NoscriptContentIsKeptReadable) {
 
 TEST(HtmlRewriterTest, RefreshAndCspMetasAndNetworkHintsAreRemoved) {
   const std::string out = tagged(
-      "<head><meta http-equiv=Refresh content='0;url=/x'><meta http-equiv=content-security-policy content=x>"
+      "<head><meta http-equiv=Refresh content='0;url=/x'><meta http-equiv=content-security-policy "
+      "content=x>"
       "<link rel=preconnect href=//a.example><link rel=dns-prefetch href=//b.example>"
       "<link rel=preload as=script href=s.js><link rel=modulepreload href=m.js></head>");
   EXPECT_FALSE(has(out, "Refresh"));
@@ -139,20 +151,25 @@ TEST(HtmlRewriterTest, RefreshAndCspMetasAndNetworkHintsAreRemoved) {
 
 TEST(HtmlRewriterTest, SnapshotCspIsInsertedAfterHead) {
   const std::string out = tagged("<!DOCTYPE html><html><head><title>t</title></head></html>");
-  EXPECT_EQ(out.rfind("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\"", 0), 0u)
+  EXPECT_EQ(out.rfind("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta "
+                      "http-equiv=\"Content-Security-Policy\"",
+                      0),
+            0u)
       << out;
   EXPECT_TRUE(has(tagged("just text"), "Content-Security-Policy"));
 }
 
 TEST(HtmlRewriterTest, IntegrityAndCrossoriginAreDropped) {
-  const std::string out = tagged("<link rel=stylesheet href=s.css integrity='sha384-x' crossorigin=anonymous>");
+  const std::string out =
+      tagged("<link rel=stylesheet href=s.css integrity='sha384-x' crossorigin=anonymous>");
   EXPECT_FALSE(has(out, "integrity"));
   EXPECT_FALSE(has(out, "crossorigin"));
 }
 
 TEST(HtmlRewriterTest, SrcdocIsRewrittenRecursively) {
-  const std::string out =
-      tagged("<iframe srcdoc=\"&lt;img src=&quot;in.png&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>");
+  const std::string out = tagged(
+      "<iframe srcdoc=\"&lt;img "
+      "src=&quot;in.png&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>");
   EXPECT_TRUE(has(out, "A:https://example.com/dir/in.png")) << out;
   EXPECT_FALSE(has(out, "alert")) << out;
 }
@@ -163,8 +180,9 @@ TEST(HtmlRewriterTest, UnchangedMarkupIsCopiedByteForByte) {
 }
 
 TEST(HtmlRewriterTest, AttributeValuesAreEscapedWhenRewritten) {
-  const std::string out = rewrite_html("<img src=a.png alt='a \"quoted\" <b>'>", kPage,
-                                       [](const std::string&, ResourceKind) { return std::optional<std::string>("x&y"); });
+  const std::string out = rewrite_html(
+      "<img src=a.png alt='a \"quoted\" <b>'>", kPage,
+      [](const std::string&, ResourceKind) { return std::optional<std::string>("x&y"); });
   EXPECT_TRUE(has(out, "<img src=\"x&amp;y\" alt=\"a &quot;quoted&quot; &lt;b&gt;\">")) << out;
 }
 
@@ -187,12 +205,38 @@ TEST(HtmlRewriterTest, GarbageBytesDoNotCrash) {
   }
   (void)tagged(garbage);
   std::string nasty;
-  const std::string_view alphabet = "<img src=a srcset=\"x 1x,\" style='url(' ><script></script>&;#/";
+  const std::string_view alphabet =
+      "<img src=a srcset=\"x 1x,\" style='url(' ><script></script>&;#/";
   for (int i = 0; i < 1 << 19; ++i) {
     x = x * 1103515245 + 12345;
     nasty.push_back(alphabet[(x >> 16) % alphabet.size()]);
   }
   (void)tagged(nasty);
+}
+
+// Pages fetched by `add` run no script, so lazy-loaded images would stay placeholders.
+TEST(HtmlRewriterTest, LazyImagesTakeTheirRealAddress) {
+  EXPECT_EQ(
+      refs("<img src='data:image/gif;base64,R0lGOD' data-src='real.jpg'>"
+           "<img data-lazy-src=' b.png '><img src=kept.png data-src=ignored.png>"
+           "<picture><source data-srcset='w.webp 1x, w2.webp 2x'><img data-src=p.png></picture>",
+           ResourceKind::kAsset),
+      (Strings{"https://example.com/dir/real.jpg", "https://example.com/dir/b.png",
+               "https://example.com/dir/kept.png", "https://example.com/dir/w.webp",
+               "https://example.com/dir/w2.webp", "https://example.com/dir/p.png"}));
+  EXPECT_EQ(tagged("<img src='data:image/gif;base64,R0lGOD' data-src='real.jpg' alt=x>"),
+            "<img src=\"A:https://example.com/dir/real.jpg\" data-src=\"real.jpg\" alt=\"x\">");
+  const std::string added = tagged("<img data-src=a.png data-srcset='a.png 1x, a2.png 2x'>");
+  EXPECT_TRUE(
+      has(added,
+          "<img data-src=\"a.png\" data-srcset=\"a.png 1x, a2.png 2x\" "
+          "src=\"A:https://example.com/dir/a.png\" "
+          "srcset=\"A:https://example.com/dir/a.png 1x, A:https://example.com/dir/a2.png 2x\">"))
+      << added;
+  const std::string loaded = tagged("<img src=kept.png data-src=ignored.png>");
+  EXPECT_TRUE(
+      has(loaded, "<img src=\"A:https://example.com/dir/kept.png\" data-src=\"ignored.png\">"))
+      << loaded;
 }
 
 }  // namespace

@@ -235,6 +235,20 @@ TEST_P(SnapshotEngineTest, MissingAssetIsRecordedWithItsStatus) {
   EXPECT_NE(doc.html.find("src=\"about:invalid\""), std::string::npos);
 }
 
+TEST_P(SnapshotEngineTest, LazyImagesAreFetchedFromTheirDataSrc) {
+  const auto doc = capture("/capture/lazy_images/index.html");
+  for (const char* file : {"/capture/lazy_images/real.png", "/capture/lazy_images/wide.png"}) {
+    const auto* r = resource(doc, file);
+    ASSERT_NE(r, nullptr) << file;
+    ASSERT_TRUE(r->bytes.has_value()) << file;
+  }
+  const std::string real = "linksnap-blob:" + sha256_hex(blob(doc, "/capture/lazy_images/real.png"));
+  const std::string wide = "linksnap-blob:" + sha256_hex(blob(doc, "/capture/lazy_images/wide.png"));
+  EXPECT_NE(doc.html.find("<img class=\"lazyload\" src=\"" + real + "\""), std::string::npos) << doc.html;
+  EXPECT_NE(doc.html.find("srcset=\"" + wide + " 2x\""), std::string::npos) << doc.html;
+  EXPECT_NE(doc.html.find("alt=\"picture\" src=\"" + real + "\""), std::string::npos) << doc.html;
+}
+
 TEST_P(SnapshotEngineTest, SlowAssetTimesOutWithoutHoldingUpTheRest) {
   const auto start = std::chrono::steady_clock::now();
   const auto doc = capture("/capture/slow_asset/index.html");

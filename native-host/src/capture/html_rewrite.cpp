@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <initializer_list>
+#include <tuple>
 
 #include "capture/css_rewrite.h"
 #include "capture/gumbo_guard.h"
@@ -341,9 +343,11 @@ class Rewriter {
   // given a new value. Sets `changed` unless kept as it is.
   std::optional<std::string> rewrite_attribute(const GumboElement& e, const std::string& tag,
                                                const std::optional<ResourceKind>& link_kind,
-                                               const GumboAttribute& a, bool& changed) {
+                                               const GumboAttribute& a, bool& changed,
+                                               const std::string* lazy_value = nullptr) {
     const std::string name = lower(a.name);
-    const std::string value = a.value;
+    const std::string value = lazy_value != nullptr ? *lazy_value : std::string(a.value);
+    if (lazy_value != nullptr) changed = true;
     if (is_handler_name(name) || name == "integrity" || name == "nonce" || name == "crossorigin") {
       changed = true;
       return std::nullopt;
@@ -393,6 +397,8 @@ class Rewriter {
         break;
     }
     if (next) changed = true;
+    // A lazy address that maps to nothing keeps the attribute as it was.
+    if (!next && lazy_value != nullptr) return std::string(a.value);
     return next ? std::move(next) : std::optional<std::string>(value);
   }
 
@@ -423,6 +429,43 @@ class Rewriter {
     return {begin, end};
   }
 
+  // Lazy-loading images as a page without script shows them: the real address waits in
+  // data-src / data-srcset (lazysizes, WordPress and most lazy-load scripts) while src is
+  // missing, empty or a data: placeholder. The snapshot runs no script, so it takes the real
+  // one. (An image the browser already loaded keeps what the capture chose.)
+  struct LazyImage {
+    std::optional<std::string> src;
+    std::optional<std::string> srcset;
+    bool src_written = false;
+    bool srcset_written = false;
+  };
+  static LazyImage lazy_image(const GumboElement& e) {
+    LazyImage lazy;
+    if (e.tag_namespace != GUMBO_NAMESPACE_HTML ||
+        (e.tag != GUMBO_TAG_IMG && e.tag != GUMBO_TAG_SOURCE)) {
+      return lazy;
+    }
+    const auto first_of =
+        [&](std::initializer_list<const char*> names) -> std::optional<std::string> {
+      for (const char* n : names) {
+        const char* v = attr(e, n);
+        if (v != nullptr && !trim(v).empty()) return std::string(trim(v));
+      }
+      return std::nullopt;
+    };
+    if (e.tag == GUMBO_TAG_IMG) {
+      const char* src = attr(e, "src");
+      const std::string_view current = src == nullptr ? "" : trim(src);
+      if (current.empty() || lower(current.substr(0, 5)) == "data:") {
+        lazy.src = first_of({"data-src", "data-lazy-src", "data-original"});
+      }
+    }
+    const char* srcset = attr(e, "srcset");
+    if (srcset == nullptr || trim(srcset).empty())
+      lazy.srcset = first_of({"data-srcset", "data-lazy-srcset"});
+    return lazy;
+  }
+
   // Rewrites the attributes of one element; writes its start tag again if anything changed.
   // A later <html> or <body> start tag adds its attributes to the element (the HTML spec's
   // "in body" rules); those stay in that tag, rewritten in place, so a re-parse merges them
@@ -438,13 +481,21 @@ class Rewriter {
     const char* tag_end = own_tag ? e.original_tag.data + e.original_tag.length : nullptr;
     std::vector<Out> kept;
     bool changed = false;
+    LazyImage lazy = lazy_image(e);
     for (unsigned i = 0; i < e.attributes.length; ++i) {
       const auto& a = *static_cast<const GumboAttribute*>(e.attributes.data[i]);
       const bool in_source = in_buffer(a.original_name);
       const bool merged = in_source && (!own_tag || a.original_name.data < tag_begin ||
                                         a.original_name.data >= tag_end);
+      const std::string name = lower(a.name);
+      const std::string* lazy_value = name == "src" && lazy.src         ? &*lazy.src
+                                      : name == "srcset" && lazy.srcset ? &*lazy.srcset
+                                                                        : nullptr;
+      if (name == "src") lazy.src_written = true;
+      if (name == "srcset") lazy.srcset_written = true;
       bool attribute_changed = false;
-      std::optional<std::string> value = rewrite_attribute(e, tag, link_kind, a, attribute_changed);
+      std::optional<std::string> value =
+          rewrite_attribute(e, tag, link_kind, a, attribute_changed, lazy_value);
       const bool has_value =
           a.original_value.length > 0 && a.original_value.data != a.original_name.data;
       if (merged) {
@@ -470,6 +521,21 @@ class Rewriter {
       kept.push_back({in_source ? std::string(a.original_name.data, a.original_name.length)
                                 : std::string(a.name),
                       std::move(value)});
+    }
+    // A lazy image without a src (or srcset) attribute at all gets one.
+    for (const auto& [name, value, written] :
+         {std::tuple{"src", &lazy.src, lazy.src_written},
+          std::tuple{"srcset", &lazy.srcset, lazy.srcset_written}}) {
+      if (written || !*value) continue;
+      GumboAttribute added{};
+      added.name = name;
+      added.value = "";
+      bool attribute_changed = false;
+      auto v = rewrite_attribute(e, tag, link_kind, added, attribute_changed, &**value);
+      if (v && !v->empty()) {
+        changed = true;
+        kept.push_back({name, std::move(v)});
+      }
     }
     if (!changed || !own_tag) return;
     const std::string_view original(e.original_tag.data, e.original_tag.length);
