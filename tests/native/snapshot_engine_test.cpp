@@ -320,7 +320,9 @@ TEST(SnapshotEngineLimitsTest, TwentyMegabyteStylesheetIsBounded) {
     auto page = fetch_page(web.base() + "/big/index.html", web.fetcher(), test_limits());
     ASSERT_TRUE(page.ok());
     const auto doc = capture_document(page->html, page->url, web.fetcher(), test_limits());
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+    // Not a speed goal (bench/ measures those): it ends, well inside the per-snapshot deadline,
+    // even in a Debug build on a loaded machine (80 s seen with load average 8).
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(120));
     ASSERT_EQ(doc.resources.size(), 2u);
     for (const auto& r : doc.resources) EXPECT_TRUE(r.bytes.has_value()) << r.record.url;
   }
