@@ -129,6 +129,14 @@ describe('Firefox: capture, search, view, tag, rename', { skip, timeout: 120_000
     await waitFor(() => ff.background(() => bg.currentMenuTags().includes('笔记/时间')), 5000, 'the menu to list the tag');
   });
 
+  test('the link menu hides "Save link" on a saved link and shows it on another (menus.onShown)', async () => {
+    const shown = await ff.background(({ saved, other }) => Promise.all([
+      bg.onMenuShown({ contexts: ['link'], linkUrl: saved, menuIds: [] }),
+      bg.onMenuShown({ contexts: ['link'], linkUrl: other, menuIds: [] }),
+    ]), { saved: pageUrl, other: `${server.url}/never/saved.html` });
+    assert.deepEqual(shown, [false, true]);
+  });
+
   test('a tag renamed in the manager shows up in the popup and the menu', async () => {
     const manager = await ff.open(ff.extUrl('src/pages/manager.html'));
     await until(manager, 'the manager', () => document.body.dataset.ready === 'true');

@@ -44,4 +44,6 @@ api.runtime.onStartup.addListener(() => { refreshMenus(); });
 
 // For the browser tests: native context-menu clicks and keyboard shortcuts cannot be
 // driven headless, so the handlers they run are reachable from worker.evaluate.
-globalThis.linksnap = { host, handlers, dispatch, captureTab, onMenuClick, onCommand, refreshMenus, currentMenuTags, lastTiming };
+globalThis.linksnap = {
+  host, handlers, dispatch, captureTab, onMenuClick, onMenuShown, onCommand, refreshMenus, currentMenuTags, lastTiming,
+};

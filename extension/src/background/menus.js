@@ -128,13 +128,19 @@ async function notifyOutcome(tab, promise) {
   }
 }
 
-/** Firefox only (menus.onShown): hide "Save link" on links that are saved already. */
+/**
+ * Firefox only (menus.onShown): hide "Save link" on links that are saved already. Resolves
+ * with whether "Save link" is shown, or null when nothing was decided (tests read it).
+ */
 export async function onMenuShown(info) {
   const menus = api.menus ?? api.contextMenus;
-  if (!info.linkUrl || !menus.refresh) return;
+  if (!info.linkUrl || !menus.refresh) return null;
   try {
     const { link } = await host.request('lookup', { url: info.linkUrl });
     await menus.update(SAVE_LINK, { visible: !link });
     await menus.refresh();
-  } catch { /* leave it visible */ }
+    return !link;
+  } catch {
+    return null; // leave it visible
+  }
 }
