@@ -1,5 +1,6 @@
 // Untrusted HTML (any bytes, any charset) -> UTF-8 -> title and text; declare_utf8.
-// Invariants: output is valid UTF-8 and bounded.
+// Invariants: output is valid UTF-8 and bounded; prepare_page (one parse) gives exactly what
+// extract_text and declare_utf8 give.
 #include <cstdint>
 #include <string>
 
@@ -17,6 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       !linksnap::charset::is_valid_utf8(text.title)) {
     __builtin_trap();
   }
-  if (!linksnap::charset::is_valid_utf8(linksnap::capture::declare_utf8(*utf8))) __builtin_trap();
+  const std::string declared = linksnap::capture::declare_utf8(*utf8);
+  if (!linksnap::charset::is_valid_utf8(declared)) __builtin_trap();
+  const auto prepared = linksnap::capture::prepare_page(*utf8, 1 << 16);
+  if (prepared.html != declared || prepared.text.text != text.text || prepared.text.title != text.title) {
+    __builtin_trap();
+  }
   return 0;
 }
