@@ -1,9 +1,11 @@
 #include "capture/snapshot_engine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <optional>
+#include <random>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -59,7 +61,25 @@ std::string fragment_of(const std::string& u) {
   return hash == std::string::npos ? "" : u.substr(hash);
 }
 
-bool is_html_type(const std::string& mime) { return mime == "text/html" || mime == "application/xhtml+xml"; }
+// "lsref" + 128 random bits + "-": drawn per capture, so no page or frame can contain it on
+// purpose; the page in hand is checked anyway.
+std::string new_token_prefix(std::string_view page) {
+  std::random_device random;
+  for (;;) {
+    std::string prefix = "lsref";
+    for (int i = 0; i < 4; ++i) {
+      char hex[9];
+      std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(random()));
+      prefix += hex;
+    }
+    prefix += '-';
+    if (page.find(prefix) == std::string_view::npos) return prefix;
+  }
+}
+
+bool is_html_type(const std::string& mime) {
+  return mime == "text/html" || mime == "application/xhtml+xml";
+}
 
 struct Node {
   std::string url;  // absolute, without fragment
@@ -76,8 +96,9 @@ struct Node {
   std::string final_url;
   long http_status = 0;
   std::string mime;
-  std::string text;    // containers: UTF-8 source
-  std::string bytes;   // final bytes (rewritten for containers)
+  std::string text;  // containers: UTF-8 source (documents: rewritten, with ref tokens)
+  std::vector<HtmlReference> refs;  // documents: what each ref token stands for
+  std::string bytes;                // final bytes (rewritten for containers)
   std::string hash;
   std::string error_code, error_message;
   std::size_t fetched_size = 0;
@@ -94,6 +115,7 @@ class Engine {
         max_outstanding_(static_cast<std::size_t>(std::max(1, limits.max_concurrent))) {}
 
   CapturedDocument run(std::string_view html, std::string_view page_url) {
+    token_prefix_ = new_token_prefix(html);
     Node root;
     root.url = std::string(page_url);
     root.final_url = root.url;
@@ -149,7 +171,8 @@ class Engine {
  private:
   // The node for a reference, created (and its fetch queued) the first time; nullopt when the
   // reference is not fetched at all (over the resource limit, a frame too deep, about:).
-  std::optional<std::size_t> node_for(const std::string& absolute, ResourceKind kind, std::size_t parent) {
+  std::optional<std::size_t> node_for(const std::string& absolute, ResourceKind kind,
+                                      std::size_t parent) {
     const std::string scheme = url::scheme_of(absolute);
     if (scheme.empty() || scheme == "about" || scheme == "data") return std::nullopt;
     const int depth = nodes_[parent].depth + (kind == ResourceKind::kDocument ? 1 : 0);
@@ -195,7 +218,8 @@ class Engine {
     key += raw;
     if (auto it = resolved_.find(key); it != resolved_.end()) return it->second;
     auto r = url::resolve(base, raw);
-    std::optional<std::string> value = r.ok() ? std::optional<std::string>(std::move(*r)) : std::nullopt;
+    std::optional<std::string> value =
+        r.ok() ? std::optional<std::string>(std::move(*r)) : std::nullopt;
     if (resolved_.size() >= kMaxCached) resolved_.clear();
     return resolved_.emplace(std::move(key), std::move(value)).first->second;
   }
@@ -215,21 +239,60 @@ class Engine {
       for (const CssReference& ref : find_css_references(n.text)) {
         const std::optional<std::string>& resolved = resolve(base, ref.url);
         if (!resolved) continue;
-        link(id, node_for(*resolved, ref.kind == CssRefKind::kImport ? ResourceKind::kStylesheet
-                                                                      : ResourceKind::kAsset, id));
+        link(id, node_for(*resolved,
+                          ref.kind == CssRefKind::kImport ? ResourceKind::kStylesheet
+                                                          : ResourceKind::kAsset,
+                          id));
       }
     } else {
-      const std::string base = n.final_url;
-      const std::string text = n.text;  // nodes_ may grow (and move) while we add children
-      const std::vector<HtmlReference> refs = find_html_references(text, base);
+      // One gumbo pass (the costly part of a save) both finds the references and rewrites the
+      // document: each reference becomes a token that finalize() fills in.
+      std::vector<HtmlReference> refs;
+      std::string tokenized =
+          rewrite_html(n.text, n.final_url, [&](const std::string& u, ResourceKind k) {
+            if (url::scheme_of(u) == "about") return std::optional<std::string>();
+            refs.push_back({u, k});
+            return std::optional<std::string>(ref_token(refs.size() - 1));
+          });
+      n.text = std::move(tokenized);
+      n.refs = refs;
       // Stylesheets and frames first: each unlocks more requests (its own references), so
       // starting them before the images shortens the chain of round trips.
       for (const bool containers : {true, false}) {
         for (const HtmlReference& ref : refs) {
-          if ((ref.kind != ResourceKind::kAsset) == containers) link(id, node_for(ref.url, ref.kind, id));
+          if ((ref.kind != ResourceKind::kAsset) == containers)
+            link(id, node_for(ref.url, ref.kind, id));
         }
       }
     }
+  }
+
+  // A placeholder no page contains: a random prefix (checked against the page) and a number.
+  std::string ref_token(std::size_t index) const {
+    return token_prefix_ + std::to_string(index) + "_";
+  }
+
+  std::string with_refs_filled_in(const Node& n) const {
+    std::string out;
+    out.reserve(n.text.size() + n.refs.size() * 64);
+    std::size_t pos = 0;
+    for (std::size_t at; (at = n.text.find(token_prefix_, pos)) != std::string::npos;) {
+      out.append(n.text, pos, at - pos);
+      std::size_t p = at + token_prefix_.size();
+      std::size_t index = 0;
+      while (p < n.text.size() && n.text[p] >= '0' && n.text[p] <= '9' && index < n.refs.size()) {
+        index = index * 10 + static_cast<std::size_t>(n.text[p++] - '0');
+      }
+      if (p < n.text.size() && n.text[p] == '_' && index < n.refs.size()) {
+        out += replacement(n.refs[index].url, n.refs[index].kind);
+        pos = p + 1;
+      } else {  // not one of ours (cannot happen: the prefix is not in the page)
+        out.append(token_prefix_);
+        pos = at + token_prefix_.size();
+      }
+    }
+    out.append(n.text, pos);
+    return out;
   }
 
   std::string replacement(const std::string& absolute, ResourceKind kind) const {
@@ -248,17 +311,16 @@ class Engine {
     n.children.clear();
     if (n.kind == ResourceKind::kStylesheet) {
       const std::string base = n.final_url;
-      n.bytes = rewrite_css(n.text, [&](std::string_view raw, CssRefKind k) -> std::optional<std::string> {
-        const std::optional<std::string>& resolved = resolve(base, raw);
-        if (!resolved || url::scheme_of(*resolved) == "data") return std::nullopt;
-        return replacement(*resolved, k == CssRefKind::kImport ? ResourceKind::kStylesheet : ResourceKind::kAsset);
-      });
+      n.bytes = rewrite_css(
+          n.text, [&](std::string_view raw, CssRefKind k) -> std::optional<std::string> {
+            const std::optional<std::string>& resolved = resolve(base, raw);
+            if (!resolved || url::scheme_of(*resolved) == "data") return std::nullopt;
+            return replacement(*resolved, k == CssRefKind::kImport ? ResourceKind::kStylesheet
+                                                                   : ResourceKind::kAsset);
+          });
     } else {
-      n.bytes = rewrite_html(n.text, n.final_url, [&](const std::string& u, ResourceKind k) -> std::optional<std::string> {
-        const std::string scheme = url::scheme_of(u);
-        if (scheme == "about") return std::nullopt;
-        return replacement(u, k);
-      });
+      n.bytes = with_refs_filled_in(n);
+      n.refs.clear();
     }
     n.text.clear();
     n.text.shrink_to_fit();
@@ -298,7 +360,8 @@ class Engine {
       for (std::size_t p : nodes_[done].parents) {
         Node& parent = nodes_[p];
         parent.children.erase(done);
-        if (!parent.done && parent.expanded && parent.children.empty()) finalize_later_.push_back(p);
+        if (!parent.done && parent.expanded && parent.children.empty())
+          finalize_later_.push_back(p);
       }
     }
     while (!finalize_later_.empty()) {
@@ -357,11 +420,13 @@ class Engine {
   std::map<std::pair<int, std::string>, std::size_t> index_;
   std::vector<std::size_t> finalize_later_;
   std::unordered_map<std::string, std::optional<std::string>> resolved_;
+  std::string token_prefix_;
 };
 
 }  // namespace
 
-std::string resource_mime(std::string_view content_type, std::string_view body, std::string_view u) {
+std::string resource_mime(std::string_view content_type, std::string_view body,
+                          std::string_view u) {
   std::string type = media_type(content_type);
   if (type.empty() || type == "application/octet-stream" || type == "text/plain" ||
       type == "binary/octet-stream" || type.find('/') == std::string::npos) {
@@ -381,7 +446,8 @@ std::string stylesheet_to_utf8(std::string_view content_type, std::string_view b
   std::string label = charset::charset_from_content_type(content_type);
   if (label.empty() && body.substr(0, 10) == "@charset \"") {
     const std::size_t close = body.find('"', 10);
-    if (close != std::string_view::npos && close < 60) label = charset::canonical_label(body.substr(10, close - 10));
+    if (close != std::string_view::npos && close < 60)
+      label = charset::canonical_label(body.substr(10, close - 10));
   }
   if (label.empty() || label == "utf-16le" || label == "utf-16be") label = "utf-8";  // CSS rule
   auto utf8 = charset::to_utf8(body, label);
