@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
 
+#include "capture/gumbo_guard.h"
 #include "test_util.h"
 #include "util/charset.h"
 
@@ -167,6 +169,33 @@ TEST(HtmlTextTest, DeepNestingDoesNotCrashOrHang) {
   EXPECT_TRUE(contains(page.text, "after"));
 }
 
+// gumbo compares each attribute with the element's others: 50,000 on one element took 15 s.
+TEST(HtmlTextTest, AnElementWithTooManyAttributesIsWhereGumboStops) {
+  std::string many = "<div";
+  for (int i = 0; i < 50000; ++i) many += " a" + std::to_string(i) + "=1";
+  many += ">inside</div>";
+  const std::string html = "<title>Attrs</title><p>before</p>" + many + "<p>after</p>";
+  EXPECT_EQ(gumbo_safe_length(html), html.find("<div"));
+  std::string fine = "<div";
+  for (int i = 0; i < 1024; ++i) fine += " a" + std::to_string(i);
+  fine += ">";
+  EXPECT_EQ(gumbo_safe_length(fine), fine.size());
+  const PageText page = extract_text(html);
+  EXPECT_EQ(page.title, "Attrs");
+  EXPECT_TRUE(contains(page.text, "before"));
+  EXPECT_TRUE(contains(page.text, "inside"));
+  EXPECT_TRUE(contains(page.text, "after"));
+}
+
+TEST(HtmlTextTest, AttributesSpreadOverManyBodyTagsCountTogether) {
+  std::string html = "<body a=1><p>start</p>";
+  for (int i = 0; i < 2000; ++i) html += "<body b" + std::to_string(i) + "=1>";
+  const std::size_t cut = gumbo_safe_length(html);
+  EXPECT_LT(cut, html.size());
+  EXPECT_EQ(html.substr(cut, 6), "<body ");
+  EXPECT_EQ(std::count(html.begin(), html.begin() + static_cast<std::ptrdiff_t>(cut), '='), 1024);
+}
+
 TEST(HtmlTextTest, DeepNestingOfOtherShapesDoesNotCrash) {
   for (const char* unit : {"<span>", "<b>", "<div/>", "<table><tr><td>",
                            "<div><table><tr><td></div>", "<svg>", "<font color=red>"}) {
@@ -308,7 +337,8 @@ TEST(PreparePageTest, IsDeclareUtf8AndExtractTextFromOneParse) {
   for (int i = 0; i < 2000; ++i) deep += "<div>层";
   for (const std::string& page :
        {linksnap::testing::read_fixture("chrony/chrony-nts.html"),
-        std::string("<title>a\xFF</title><p>no head, invalid byte \xC3 </p>"), std::string(), deep}) {
+        std::string("<title>a\xFF</title><p>no head, invalid byte \xC3 </p>"), std::string(),
+        deep}) {
     const PreparedPage prepared = prepare_page(page, 1000);
     EXPECT_EQ(prepared.html, declare_utf8(page));
     EXPECT_EQ(prepared.text.title, extract_text(page, 1000).title);

@@ -10,8 +10,10 @@
 namespace linksnap::capture {
 
 // Byte offset up to which gumbo may parse `html` in reasonable time: the start of the first
-// tag that would push the estimated nesting depth past 512 (Blink's own DOM depth cap), else
-// html.size(). Linear in the input. Callers give gumbo only html.substr(0, that).
+// tag that would push the estimated nesting depth past 512 (Blink's own DOM depth cap), or
+// that carries more than 1024 attributes (also counted over all <html> and <body> tags,
+// which merge into one element; gumbo is quadratic in both), else html.size(). Linear in
+// the input. Callers give gumbo only html.substr(0, that).
 std::size_t gumbo_safe_length(std::string_view html);
 
 // A gumbo parse of a buffer that must outlive it (the tree points into it for offsets).

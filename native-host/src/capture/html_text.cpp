@@ -24,6 +24,10 @@ namespace {
 // depth gumbo only sees the prefix and a linear tag stripper reads the rest. The estimate
 // may be ~5x low on adversarial table markup; gumbo still takes well under a second then.
 constexpr std::size_t kMaxGumboDepth = 512;
+// gumbo checks each new attribute against the element's others, so one element with n
+// attributes costs n²/2 comparisons (50,000 took 15 s of CPU); later <html> and <body> tags
+// add theirs to one element too. Real pages stay far below this.
+constexpr std::size_t kMaxGumboAttributes = 1024;
 // How far up the estimated stack an end tag may close elements (keeps the estimate linear).
 constexpr std::size_t kEndTagReach = 64;
 constexpr std::size_t kMaxTitleBytes = 2048;
@@ -172,6 +176,7 @@ struct Token {
   std::size_t begin = 0, end = 0;
   std::string name;  // lowercase tag name (tags and raw text)
   bool self_closing = false;
+  std::size_t attributes = 0;  // start and end tags
 };
 
 class Lexer {
@@ -206,7 +211,7 @@ class Lexer {
         while (p < n && !is_html_ws(s_[p]) && s_[p] != '/' && s_[p] != '>') {
           t.name.push_back(ascii_lower(s_[p++]));
         }
-        skip_attributes(p, &t.self_closing);
+        t.attributes = skip_attributes(p, &t.self_closing);
         t.kind = end_tag ? Token::Kind::kEndTag : Token::Kind::kStartTag;
         t.end = pos_ = p;
         if (!end_tag && one_of(t.name, kRawTextElements)) raw_ = t.name;
@@ -226,13 +231,15 @@ class Lexer {
   }
 
  private:
-  void skip_attributes(std::size_t& p, bool* self_closing) const {
+  // Moves p past a tag's attributes and its '>'; returns how many attributes there were.
+  std::size_t skip_attributes(std::size_t& p, bool* self_closing) const {
     const std::size_t n = s_.size();
+    std::size_t count = 0;
     while (p < n) {
       const char c = s_[p];
       if (c == '>') {
         ++p;
-        return;
+        return count;
       }
       if (is_html_ws(c)) {
         ++p;
@@ -242,11 +249,12 @@ class Lexer {
         if (p + 1 < n && s_[p + 1] == '>') {
           *self_closing = true;
           p += 2;
-          return;
+          return count;
         }
         ++p;
         continue;
       }
+      ++count;
       ++p;  // attribute name; its first character may be '='
       while (p < n && !is_html_ws(s_[p]) && s_[p] != '/' && s_[p] != '>' && s_[p] != '=') ++p;
       while (p < n && is_html_ws(s_[p])) ++p;
@@ -261,6 +269,7 @@ class Lexer {
         }
       }
     }
+    return count;
   }
 
   std::size_t find_end_tag(std::string_view name, std::size_t from) const {
@@ -300,8 +309,12 @@ std::size_t gumbo_safe_length(std::string_view html) {
       stack.pop_back();
     }
   };
+  std::size_t root_attributes = 0;  // on every <html> and <body> tag: they merge
   while (lexer.next(t)) {
     if (t.kind == Token::Kind::kStartTag) {
+      if (t.name == "html" || t.name == "body") root_attributes += t.attributes;
+      if (t.attributes > kMaxGumboAttributes || root_attributes > kMaxGumboAttributes)
+        return t.begin;
       const bool foreign_root = t.name == "svg" || t.name == "math";
       if (one_of(t.name, kVoidElements) || one_of(t.name, kRawTextElements) ||
           one_of(t.name, kImpliedEndElements) ||
