@@ -7,14 +7,15 @@
 namespace linksnap {
 namespace {
 
-using nlohmann::json;
+using linksnap::test::TestHttpServer;
 using linksnap::testing::ProcessResult;
 using linksnap::testing::TempDir;
-using linksnap::test::TestHttpServer;
+using nlohmann::json;
 
 class CliTest : public ::testing::Test {
  protected:
-  CliTest() : server_(TestHttpServer::Options{linksnap::testing::fixture_path("chrony"), 0, 0, true}) {}
+  CliTest()
+      : server_(TestHttpServer::Options{linksnap::testing::fixture_path("chrony"), 0, 0, true}) {}
 
   ProcessResult cli(std::vector<std::string> args, const std::string& tz = "UTC") {
     args.insert(args.begin(), LINKSNAP_CLI_BIN);
@@ -70,7 +71,9 @@ TEST_F(CliTest, AddingTheSameUrlAgainAddsASnapshotNotALink) {
 }
 
 TEST_F(CliTest, RefusedUrlsFailWithAClearErrorAndWriteNothing) {
-  struct Case { std::string url, message; };
+  struct Case {
+    std::string url, message;
+  };
   const std::vector<Case> cases = {
       {"file:///etc/passwd", "linksnap: only http and https URLs can be added (got file:)\n"},
       {"gopher://old.example/", "linksnap: only http and https URLs can be added (got gopher:)\n"},
@@ -103,21 +106,38 @@ TEST_F(CliTest, SaveTakesTheHtmlTheExtensionWouldSend) {
   const std::string file = home_.str() + "/page.html";
   {
     std::ofstream out(file);
-    out << "<html><head><title>Captured</title></head><body><p>live DOM 内容</p><script>var hidden=1</script></body></html>";
+    out << "<html><head><title>Captured</title></head><body><p>live DOM 内容</p><script>var "
+           "hidden=1</script></body></html>";
   }
-  json saved = cli_json({"save", "--url", "https://example.com/app#/route", "--html-file", file, "--tag", "dom"});
+  json saved = cli_json(
+      {"save", "--url", "https://example.com/app#/route", "--html-file", file, "--tag", "dom"});
   EXPECT_EQ(saved["link"]["title"], "Captured");
   EXPECT_EQ(saved["snapshot"]["source"], "dom");
   EXPECT_EQ(cli_json({"search", "内容"})["results"].size(), 1u);
   EXPECT_EQ(cli_json({"search", "hidden"})["results"].size(), 0u);  // script text is not page text
-  auto missing = cli({"save", "--url", "https://example.com/", "--html-file", home_.str() + "/nope.html"});
+  auto missing =
+      cli({"save", "--url", "https://example.com/", "--html-file", home_.str() + "/nope.html"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.err, "linksnap: cannot read " + home_.str() + "/nope.html\n");
 }
 
+TEST_F(CliTest, SaveRefusesAFileOverThePageSizeLimitBeforeReadingIt) {
+  const std::string file = home_.str() + "/huge.html";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out.seekp((70u << 20) - 1);  // a sparse 70 MiB file: nothing to write or read
+    out.put('x');
+  }
+  auto r = cli({"save", "--url", "https://example.com/huge", "--html-file", file});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "linksnap: the page's HTML is 70.0 MiB; LinkSnap saves pages of up to 64 MiB\n");
+  EXPECT_EQ(cli_json({"list"})["links"].size(), 0u);
+}
+
 TEST_F(CliTest, TagCommandsWorkEndToEnd) {
   cli_json({"add", page_url(), "--tag", "dev/cpp"});
-  EXPECT_EQ(cli_json({"tag", "1", "Linux", "读书"})["link"]["tags"], json({"dev/cpp", "Linux", "读书"}));
+  EXPECT_EQ(cli_json({"tag", "1", "Linux", "读书"})["link"]["tags"],
+            json({"dev/cpp", "Linux", "读书"}));
   EXPECT_EQ(cli_json({"untag", "1", "linux"})["link"]["tags"], json({"dev/cpp", "读书"}));
   cli_json({"tags", "rename", "dev", "code"});
   EXPECT_EQ(cli_json({"show", "1"})["link"]["tags"], json({"code/cpp", "读书"}));
@@ -192,10 +212,11 @@ TEST_F(CliTest, AFullDiskFailsTheSaveClearlyAndLeavesTheStoreWhole) {
     out << "</p>";
   }
   // RLIMIT_FSIZE of 256 KiB: the blob write fails with EFBIG, as on a full small filesystem.
-  auto r = linksnap::testing::run_process(
-      {"/bin/sh", "-c", std::string("ulimit -f 256; exec ") + LINKSNAP_CLI_BIN +
-                            " save --url https://big.example/ --html-file " + file},
-      {"LINKSNAP_HOME=" + home_.str()});
+  auto r =
+      linksnap::testing::run_process({"/bin/sh", "-c",
+                                      std::string("ulimit -f 256; exec ") + LINKSNAP_CLI_BIN +
+                                          " save --url https://big.example/ --html-file " + file},
+                                     {"LINKSNAP_HOME=" + home_.str()});
   EXPECT_EQ(r.signal, 0);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("the disk is full"), std::string::npos) << r.err;

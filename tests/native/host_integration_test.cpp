@@ -9,9 +9,9 @@
 namespace linksnap {
 namespace {
 
-using nlohmann::json;
 using linksnap::testing::run_process;
 using linksnap::testing::TempDir;
+using nlohmann::json;
 
 const char* kOrigin = "chrome-extension://test/";
 
@@ -30,8 +30,10 @@ struct HostRun {
 class HostTest : public ::testing::Test {
  protected:
   HostRun run_host(const std::string& input) {
-    auto p = run_process({LINKSNAP_HOST_BIN, caller_}, {"LINKSNAP_HOME=" + home_.str(),
-                          std::string("LINKSNAP_ALLOWED_CALLERS=") + kOrigin}, input);
+    auto p = run_process(
+        {LINKSNAP_HOST_BIN, caller_},
+        {"LINKSNAP_HOME=" + home_.str(), std::string("LINKSNAP_ALLOWED_CALLERS=") + kOrigin},
+        input);
     HostRun r;
     r.exit_code = p.exit_code;
     r.signal = p.signal;
@@ -77,9 +79,11 @@ TEST_F(HostTest, CallersOtherThanLinkSnapAreRefused) {
   ASSERT_NE(reply(r, 1), nullptr);
   EXPECT_EQ((*reply(r, 1))["error"],
             (json{{"code", "forbidden"},
-                  {"message", "linksnap-host only serves the LinkSnap extension, not "
-                              "chrome-extension://someoneelse/ (allow it with LINKSNAP_ALLOWED_CALLERS)"}}));
-  EXPECT_NE(r.err.find("refusing requests from chrome-extension://someoneelse/"), std::string::npos);
+                  {"message",
+                   "linksnap-host only serves the LinkSnap extension, not "
+                   "chrome-extension://someoneelse/ (allow it with LINKSNAP_ALLOWED_CALLERS)"}}));
+  EXPECT_NE(r.err.find("refusing requests from chrome-extension://someoneelse/"),
+            std::string::npos);
 }
 
 TEST_F(HostTest, TheExtensionsOwnOriginAndFirefoxIdAreServed) {
@@ -87,9 +91,10 @@ TEST_F(HostTest, TheExtensionsOwnOriginAndFirefoxIdAreServed) {
   auto chromium = run_host(frame({{"id", 1}, {"cmd", "tags"}}));
   ASSERT_NE(reply(chromium, 1), nullptr);
   EXPECT_EQ((*reply(chromium, 1))["ok"], true);
-  auto p = run_process({LINKSNAP_HOST_BIN, "/home/u/.mozilla/native-messaging-hosts/org.linksnap.host.json",
-                        LINKSNAP_GECKO_ID},
-                       {"LINKSNAP_HOME=" + home_.str()}, frame({{"id", 2}, {"cmd", "tags"}}));
+  auto p = run_process(
+      {LINKSNAP_HOST_BIN, "/home/u/.mozilla/native-messaging-hosts/org.linksnap.host.json",
+       LINKSNAP_GECKO_ID},
+      {"LINKSNAP_HOME=" + home_.str()}, frame({{"id", 2}, {"cmd", "tags"}}));
   EXPECT_NE(p.out.find("\"ok\":true"), std::string::npos) << p.out;
 }
 
@@ -133,14 +138,23 @@ TEST_F(HostTest, BadRequestsGetErrorRepliesAndTheHostGoesOn) {
   }
   ASSERT_EQ(no_id.size(), 3u) << json(no_id).dump();  // bad JSON, no id, not an object
   EXPECT_EQ(no_id[0]["code"], "bad_json");
-  EXPECT_EQ(no_id[1], (json{{"code", "bad_request"}, {"message", "every request needs an \"id\" (an integer or a string)"}}));
-  EXPECT_EQ(no_id[2], (json{{"code", "bad_request"}, {"message", "request must be a JSON object"}}));
-  EXPECT_EQ(error_of(2), (json{{"code", "unknown_command"}, {"message", "unknown command \"frobnicate\""}}));
-  EXPECT_EQ(error_of(3), (json{{"code", "bad_request"}, {"message", "missing field \"html\" (a string)"}}));
-  EXPECT_EQ(error_of(5), (json{{"code", "unsupported_scheme"}, {"message", "only http and https URLs can be added (got file:)"}}));
-  EXPECT_EQ(error_of(6), (json{{"code", "unsupported_scheme"}, {"message", "only http and https URLs can be added (got gopher:)"}}));
+  EXPECT_EQ(no_id[1],
+            (json{{"code", "bad_request"},
+                  {"message", "every request needs an \"id\" (an integer or a string)"}}));
+  EXPECT_EQ(no_id[2],
+            (json{{"code", "bad_request"}, {"message", "request must be a JSON object"}}));
+  EXPECT_EQ(error_of(2),
+            (json{{"code", "unknown_command"}, {"message", "unknown command \"frobnicate\""}}));
+  EXPECT_EQ(error_of(3),
+            (json{{"code", "bad_request"}, {"message", "missing field \"html\" (a string)"}}));
+  EXPECT_EQ(error_of(5), (json{{"code", "unsupported_scheme"},
+                               {"message", "only http and https URLs can be added (got file:)"}}));
+  EXPECT_EQ(error_of(6),
+            (json{{"code", "unsupported_scheme"},
+                  {"message", "only http and https URLs can be added (got gopher:)"}}));
   EXPECT_EQ(error_of(7), (json{{"code", "not_found"}, {"message", "no link with id 42"}}));
-  EXPECT_EQ(error_of(8), (json{{"code", "bad_request"}, {"message", "field \"args\" must be an object"}}));
+  EXPECT_EQ(error_of(8),
+            (json{{"code", "bad_request"}, {"message", "field \"args\" must be an object"}}));
   ASSERT_NE(reply(r, 9), nullptr);
   EXPECT_EQ((*reply(r, 9))["ok"], true);
 }
@@ -167,8 +181,12 @@ TEST_F(HostTest, BrokenStreamEndsTheHostCleanlyNotBySignal) {
 
 TEST_F(HostTest, SavedDomIsFoundByChineseSearch) {
   const std::string html = linksnap::testing::read_fixture("chrony/chrony-nts.html");
-  std::string in = frame({{"id", 1}, {"cmd", "save"},
-                          {"args", {{"url", "https://example.com/chrony-nts.html"}, {"html", html}, {"tags", {"笔记/时间"}}}}});
+  std::string in = frame({{"id", 1},
+                          {"cmd", "save"},
+                          {"args",
+                           {{"url", "https://example.com/chrony-nts.html"},
+                            {"html", html},
+                            {"tags", {"笔记/时间"}}}}});
   auto r1 = run_host(in);
   ASSERT_NE(reply(r1, 1), nullptr);
   ASSERT_EQ((*reply(r1, 1))["ok"], true) << (*reply(r1, 1)).dump();
@@ -177,20 +195,25 @@ TEST_F(HostTest, SavedDomIsFoundByChineseSearch) {
   EXPECT_EQ(result["created"], true);
   EXPECT_EQ(result["snapshot"]["source"], "dom");
 
-  auto r2 = run_host(frame({{"id", "s"}, {"cmd", "search"}, {"args", {{"query", "密钥"}, {"tags", {"笔记"}}}}}));
+  auto r2 = run_host(
+      frame({{"id", "s"}, {"cmd", "search"}, {"args", {{"query", "密钥"}, {"tags", {"笔记"}}}}}));
   const json* found = reply(r2, "s");
   ASSERT_NE(found, nullptr);
   ASSERT_EQ((*found)["result"]["results"].size(), 1u);
   EXPECT_EQ((*found)["result"]["results"][0]["tags"], json({"笔记/时间"}));
-  EXPECT_NE((*found)["result"]["results"][0]["snippet"].get<std::string>().find("<mark>密钥</mark>"), std::string::npos);
+  EXPECT_NE(
+      (*found)["result"]["results"][0]["snippet"].get<std::string>().find("<mark>密钥</mark>"),
+      std::string::npos);
 }
 
 TEST_F(HostTest, LargeDomTravelsInChunksBothWays) {
   // ~6 MB of mixed CJK and ASCII: more than one frame in each direction.
   std::string body;
   while (body.size() < (6u << 20)) body += "<p>时间同步 chrony \"quoted\" \\ back 密钥</p>\n";
-  const std::string html = "<html><head><title>大页面</title></head><body>" + body + "</body></html>";
-  const json request{{"id", 10}, {"cmd", "save"}, {"args", {{"url", "https://big.example/"}, {"html", html}}}};
+  const std::string html =
+      "<html><head><title>大页面</title></head><body>" + body + "</body></html>";
+  const json request{
+      {"id", 10}, {"cmd", "save"}, {"args", {{"url", "https://big.example/"}, {"html", html}}}};
   std::string in;
   const auto pieces = protocol::split_message(request, 512u << 10);
   ASSERT_GT(pieces.size(), 10u);
@@ -209,6 +232,23 @@ TEST_F(HostTest, LargeDomTravelsInChunksBothWays) {
   const std::string stored = (*view)["result"]["html"];
   EXPECT_NE(stored.find(body.substr(0, 1000)), std::string::npos);
   EXPECT_GE(stored.size(), html.size());
+}
+
+TEST_F(HostTest, ADomOverTheSizeLimitIsRefusedAndNothingIsSaved) {
+  const std::string html = "<html><body>" + std::string((65u << 20), 'x') + "</body></html>";
+  const json request{
+      {"id", 12}, {"cmd", "save"}, {"args", {{"url", "https://huge.example/"}, {"html", html}}}};
+  std::string in;
+  for (const auto& p : protocol::split_message(request, 1u << 20)) in += protocol::encode_frame(p);
+  in += frame({{"id", 13}, {"cmd", "list"}});
+  auto r = run_host(in);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NE(reply(r, 12), nullptr);
+  EXPECT_EQ((*reply(r, 12))["error"]["code"], "too_large");
+  EXPECT_EQ((*reply(r, 12))["error"]["message"],
+            "the page's HTML is 65.0 MiB; LinkSnap saves pages of up to 64 MiB");
+  ASSERT_NE(reply(r, 13), nullptr);
+  EXPECT_EQ((*reply(r, 13))["result"]["links"].size(), 0u);
 }
 
 TEST_F(HostTest, ChunkErrorsAreReportedWithTheMessageId) {

@@ -1,6 +1,7 @@
 #include "capture/page_snapshot.h"
 
 #include <cctype>
+#include <cstdio>
 
 #include "capture/html_text.h"
 #include "capture/snapshot_engine.h"
@@ -71,9 +72,19 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher,
   return page;
 }
 
+std::string page_too_large_message(std::uintmax_t bytes) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%.1f", static_cast<double>(bytes) / (1 << 20));
+  return std::string("the page's HTML is ") + size + " MiB; LinkSnap saves pages of up to " +
+         std::to_string(kMaxPageHtmlBytes >> 20) + " MiB";
+}
+
 Result<store::SnapshotInput> build_snapshot(
     const Page& page, net::Fetcher& fetcher, const net::FetchLimits& limits,
     const std::function<void(const std::string&)>& on_resource_ready) {
+  if (page.html.size() > kMaxPageHtmlBytes) {
+    return make_error(errc::kTooLarge, page_too_large_message(page.html.size()));
+  }
   store::SnapshotInput input;
   input.url = page.url;
   input.requested_url = page.requested_url;

@@ -3,6 +3,8 @@
 // resource it needs (snapshot_engine.h), for both paths.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -22,21 +24,29 @@ struct Page {
   std::vector<std::string> tags;
 };
 
+// The largest page HTML a snapshot is made of (a captured DOM with inlined canvases and form
+// state can be bigger than the 32 MiB a fetched page may be): beyond it, too_large.
+constexpr std::size_t kMaxPageHtmlBytes = 64u << 20;
+// "the page's HTML is 70.0 MiB; LinkSnap saves pages of up to 64 MiB"
+std::string page_too_large_message(std::uintmax_t bytes);
+
 // invalid_url or unsupported_scheme unless url is an absolute http(s) URL.
 Status check_fetchable(std::string_view url);
 
 // Fetches an http(s) page with the fetcher: only HTML is accepted, the charset (header, BOM,
 // <meta>) is converted to UTF-8. Errors: unsupported_scheme, invalid_url, fetch_failed,
 // timeout, too_large, too_many_redirects, http_error (4xx/5xx), bad_request (not HTML).
-Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher, const net::FetchLimits& limits);
+Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher,
+                        const net::FetchLimits& limits);
 
 // Turns a page into a snapshot ready for Store::save_snapshot: the snapshot engine
 // (snapshot_engine.h) fetches every resource the page needs through `fetcher` and rewrites
 // the document to reference them by content hash. Resources that cannot be fetched are
-// recorded as missing; the snapshot is still made.
+// recorded as missing; the snapshot is still made. too_large when the HTML exceeds
+// kMaxPageHtmlBytes.
 // `on_resource_ready` (optional) sees each resource's final bytes as soon as they are known.
-Result<store::SnapshotInput> build_snapshot(const Page& page, net::Fetcher& fetcher,
-                                            const net::FetchLimits& limits,
-                                            const std::function<void(const std::string&)>& on_resource_ready = {});
+Result<store::SnapshotInput> build_snapshot(
+    const Page& page, net::Fetcher& fetcher, const net::FetchLimits& limits,
+    const std::function<void(const std::string&)>& on_resource_ready = {});
 
 }  // namespace linksnap::capture

@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/filesystem/operations.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "capture/page_snapshot.h"
 #include "cli/text_format.h"
 #include "commands/command.h"
 #include "net/curl_fetcher.h"
@@ -68,15 +70,19 @@ Status write_file(const std::string& path, const std::string& bytes) {
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"LinkSnap: keep web pages with a faithful offline snapshot, tags and full-text search.",
-               "linksnap"};
+  CLI::App app{
+      "LinkSnap: keep web pages with a faithful offline snapshot, tags and full-text search.",
+      "linksnap"};
   app.require_subcommand(1, 1);
   app.fallthrough();  // --json and --home work before or after the subcommand
   app.set_version_flag("--version", std::string("linksnap ") + LINKSNAP_VERSION);
   bool as_json = false;
   std::string home;
-  app.add_flag("--json", as_json, "Print the result as JSON (the same shape the native host returns)");
-  app.add_option("--home", home, "Data directory (default: $LINKSNAP_HOME, $XDG_DATA_HOME/linksnap or ~/.local/share/linksnap)");
+  app.add_flag("--json", as_json,
+               "Print the result as JSON (the same shape the native host returns)");
+  app.add_option("--home", home,
+                 "Data directory (default: $LINKSNAP_HOME, $XDG_DATA_HOME/linksnap or "
+                 "~/.local/share/linksnap)");
 
   Invocation inv;
   std::string url, title, query, note, from, to, into, name;
@@ -87,28 +93,40 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   add->add_option("url", url, "http or https URL")->required();
   add->add_option("--tag,-t", tag_opts, "Tag to add (repeatable; \"a/b\" nests b under a)");
 
-  auto* save = app.add_subcommand("save", "Save a page you already have as HTML (what the extension sends)");
+  auto* save =
+      app.add_subcommand("save", "Save a page you already have as HTML (what the extension sends)");
   save->add_option("--url", url, "The page's URL")->required();
   save->add_option("--html-file", inv.html_file, "File with the page's HTML (UTF-8)")->required();
   save->add_option("--title", title, "Title (default: the page's <title>)");
   save->add_option("--tag,-t", tag_opts, "Tag to add (repeatable)");
 
   auto* list = app.add_subcommand("list", "List saved links, newest first");
-  list->add_option("--tag,-t", tag_opts, "Only links with this tag or one below it (repeatable: all must match)");
+  list->add_option("--tag,-t", tag_opts,
+                   "Only links with this tag or one below it (repeatable: all must match)");
   list->add_option("--limit", limit, "At most this many links")->check(CLI::Range(1, 10000));
 
-  auto* search = app.add_subcommand("search", "Find links by words of their title, URL, text or tags");
-  search->add_option("query", query, "Words; \"exact phrase\", -exclude, a OR b, title:/url:/text:/tags:")->required();
+  auto* search =
+      app.add_subcommand("search", "Find links by words of their title, URL, text or tags");
+  search
+      ->add_option("query", query,
+                   "Words; \"exact phrase\", -exclude, a OR b, title:/url:/text:/tags:")
+      ->required();
   search->add_option("--tag,-t", tag_opts, "Only links with this tag or one below it (repeatable)");
-  search->add_option("--limit", limit, "At most this many results (default 20)")->check(CLI::Range(1, 1000));
+  search->add_option("--limit", limit, "At most this many results (default 20)")
+      ->check(CLI::Range(1, 1000));
 
-  auto* show = app.add_subcommand("show", "Show a link, its snapshots and the resources of the newest one");
+  auto* show =
+      app.add_subcommand("show", "Show a link, its snapshots and the resources of the newest one");
   show->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
 
-  auto* exp = app.add_subcommand("export", "Write a snapshot as one self-contained HTML file (opens offline)");
-  exp->add_option("id", id, "Link id (its newest snapshot)")->required()->check(CLI::PositiveNumber);
+  auto* exp = app.add_subcommand(
+      "export", "Write a snapshot as one self-contained HTML file (opens offline)");
+  exp->add_option("id", id, "Link id (its newest snapshot)")
+      ->required()
+      ->check(CLI::PositiveNumber);
   exp->add_option("--html", inv.out_file, "The HTML file to write")->required();
-  exp->add_option("--snapshot", snapshot_id, "An older snapshot of the link (ids as `linksnap show` lists them)")
+  exp->add_option("--snapshot", snapshot_id,
+                  "An older snapshot of the link (ids as `linksnap show` lists them)")
       ->check(CLI::PositiveNumber);
 
   auto* tag = app.add_subcommand("tag", "Add tags to a link");
@@ -128,16 +146,20 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   rm->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
 
   bool repair = false, verify_hashes = false;
-  auto* chk = app.add_subcommand("check", "Check the store's integrity (exit status 1 if data is damaged)");
-  chk->add_flag("--repair", repair, "Remove leftovers of interrupted saves and rebuild the search index where needed");
-  chk->add_flag("--verify-hashes", verify_hashes, "Also read every stored file and verify its SHA-256");
+  auto* chk =
+      app.add_subcommand("check", "Check the store's integrity (exit status 1 if data is damaged)");
+  chk->add_flag("--repair", repair,
+                "Remove leftovers of interrupted saves and rebuild the search index where needed");
+  chk->add_flag("--verify-hashes", verify_hashes,
+                "Also read every stored file and verify its SHA-256");
 
   auto* tags = app.add_subcommand("tags", "List tags with their link counts, or change them");
   tags->require_subcommand(0, 1);
   auto* rename = tags->add_subcommand("rename", "Rename a tag (and the tags below it)");
   rename->add_option("old", from, "Current name")->required();
   rename->add_option("new", to, "New name")->required();
-  auto* merge = tags->add_subcommand("merge", "Move every link of one tag to another and delete the first");
+  auto* merge =
+      tags->add_subcommand("merge", "Move every link of one tag to another and delete the first");
   merge->add_option("from", from, "Tag to merge away")->required();
   merge->add_option("into", into, "Tag to keep")->required();
   auto* del = tags->add_subcommand("delete", "Delete a tag (links stay)");
@@ -211,13 +233,20 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   };
 
   if (!inv.html_file.empty()) {
+    // Refused before reading: the save would refuse it anyway (page_snapshot.h).
+    boost::system::error_code size_error;
+    const std::uintmax_t size = boost::filesystem::file_size(inv.html_file, size_error);
+    if (!size_error && size > capture::kMaxPageHtmlBytes) {
+      return fail(make_error(errc::kTooLarge, capture::page_too_large_message(size)));
+    }
     auto html = read_file(inv.html_file);
     if (!html.ok()) return fail(html.error());
     inv.args["html"] = std::move(*html);
   }
 
   Result<boost::filesystem::path> data_dir =
-      home.empty() ? default_data_dir() : Result<boost::filesystem::path>(boost::filesystem::path(home));
+      home.empty() ? default_data_dir()
+                   : Result<boost::filesystem::path>(boost::filesystem::path(home));
   if (!data_dir.ok()) return fail(data_dir.error());
   SystemClock clock;
   auto store = store::Store::open(*data_dir, clock);
@@ -228,7 +257,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (!result.ok()) return fail(result.error());
 
   if (inv.command == "export") {
-    const Status written = write_file(inv.out_file, result->at("html").get_ref<const std::string&>());
+    const Status written =
+        write_file(inv.out_file, result->at("html").get_ref<const std::string&>());
     if (!written.ok()) return fail(written.error());
     result->erase("html");
     (*result)["file"] = inv.out_file;
