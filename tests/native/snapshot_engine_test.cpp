@@ -370,17 +370,23 @@ TEST(SnapshotEngineLimitsTest, TwentyMegabyteStylesheetIsBounded) {
       chunk += ".r" + std::to_string(i) + "{background:url(after.png);color:red}\n";
     for (std::size_t written = 0; written < (20u << 20); written += chunk.size()) css << chunk;
   }
+  // The default limits: 20 MB in 1.5 s (test_limits) is a speed goal a loaded machine
+  // misses (seen in CI next to the 65 MiB host test), and speed is not what this checks.
+  const net::FetchLimits limits;
   for (Backend backend : {Backend::kFake, Backend::kLoopback}) {
     FixtureWeb web(backend, dir.str());
     const auto start = std::chrono::steady_clock::now();
-    auto page = fetch_page(web.base() + "/big/index.html", web.fetcher(), test_limits());
+    auto page = fetch_page(web.base() + "/big/index.html", web.fetcher(), limits);
     ASSERT_TRUE(page.ok());
-    const auto doc = capture_document(page->html, page->url, web.fetcher(), test_limits());
+    const auto doc = capture_document(page->html, page->url, web.fetcher(), limits);
     // Not a speed goal (bench/ measures those): it ends, well inside the per-snapshot deadline,
     // even in a Debug build on a loaded machine (80 s seen with load average 8).
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(120));
     ASSERT_EQ(doc.resources.size(), 2u);
-    for (const auto& r : doc.resources) EXPECT_TRUE(r.bytes.has_value()) << r.record.url;
+    for (const auto& r : doc.resources) {
+      EXPECT_TRUE(r.bytes.has_value()) << r.record.url << ": " << r.record.error_code.value_or("") << " "
+                                       << r.record.error_message.value_or("");
+    }
   }
 }
 
