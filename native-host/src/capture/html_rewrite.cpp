@@ -617,7 +617,10 @@ class Rewriter {
     const bool html = e.tag_namespace == GUMBO_NAMESPACE_HTML;
     if (e.tag == GUMBO_TAG_SCRIPT) {
       remove_element(e);
-      return false;
+      // Without an end tag only the start tag and the text are removed. An SVG <script> is
+      // not raw text: what follows is parsed as its children, maybe another <script>, which
+      // is then visited too (fuzz finding: a nested SVG script survived).
+      return !in_buffer(e.original_end_tag);
     }
     const std::string tag = tag_name(e);
     std::optional<ResourceKind> link_kind;
