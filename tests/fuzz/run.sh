@@ -27,7 +27,7 @@ seed() {  # seed DIR FILE...: copies fixture files in as seeds (a corpus only gr
 }
 mapfile -t html < <(find "$repo/tests/fixtures" -name '*.html')
 mapfile -t css < <(find "$repo/tests/fixtures" -name '*.css')
-seed fuzz_html_text "${html[@]}"
+seed fuzz_html_text "${html[@]}" "$repo/tests/fuzz/seeds/html_text/"*
 seed fuzz_protocol "$repo/tests/fuzz/seeds/protocol/"*
 seed fuzz_url "$repo/tests/fuzz/seeds/url/"*
 seed fuzz_search_query "$repo/tests/fuzz/seeds/search_query/"*

@@ -7,6 +7,8 @@
 #include <random>
 #include <string>
 
+#include "test_util.h"
+
 namespace linksnap::charset {
 namespace {
 
@@ -226,6 +228,19 @@ TEST(CharsetToUtf8Test, SpecialWhatwgEncodings) {
   EXPECT_EQ(decoded("anything", "iso-2022-kr"), kFffd);
   EXPECT_EQ(decoded("", "iso-2022-kr"), "");
   EXPECT_EQ(decoded("a\x80", "x-user-defined"), "a\xEF\x9E\x80");  // U+F780
+}
+
+// Found by fuzz_html_text: detect_html answers with encoding names, and "replacement" (what
+// hz-gb-2312 and the ISO-2022 labels mean) is no label, so to_utf8 refused its own answer
+// and `linksnap add` failed on such a page.
+TEST(CharsetToUtf8Test, RegressionDetectedReplacementEncodingDecodes) {
+  const std::string page = "<meta charset=\"hz-gb-2312\"><p>~{<:Ky2;S{#,NpJ)l6HK!#~}</p>";
+  ASSERT_EQ(detect_html("text/html", page), "replacement");
+  EXPECT_EQ(decoded(page, detect_html("text/html", page)), kFffd);
+  const std::string seed =
+      linksnap::testing::read_fixture("../fuzz/seeds/html_text/regression-replacement-encoding");
+  ASSERT_FALSE(seed.empty());
+  EXPECT_TRUE(to_utf8(seed, detect_html("text/html", seed)).ok());
 }
 
 TEST(CharsetToUtf8Test, EmptyInputIsEmpty) {
