@@ -2,6 +2,7 @@
 // the rewritten document and no on* handler may appear.
 #include <gumbo.h>
 
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -12,24 +13,31 @@
 namespace linksnap::capture {
 namespace {
 
-std::vector<std::string> handler_attributes(const std::string& html) {
-  std::vector<std::string> found;
+// Visits every element of the document a browser builds from `html`.
+void for_each_element(const std::string& html,
+                      const std::function<void(const GumboElement&)>& visit) {
   GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
   std::vector<const GumboNode*> stack{out->root};
   while (!stack.empty()) {
     const GumboNode* n = stack.back();
     stack.pop_back();
     if (n->type != GUMBO_NODE_ELEMENT) continue;
-    const GumboVector& attrs = n->v.element.attributes;
-    for (unsigned i = 0; i < attrs.length; ++i) {
-      const std::string_view name(static_cast<const GumboAttribute*>(attrs.data[i])->name);
-      if (name.size() > 2 && name.substr(0, 2) == "on") found.emplace_back(name);
-    }
+    visit(n->v.element);
     for (unsigned i = 0; i < n->v.element.children.length; ++i) {
       stack.push_back(static_cast<const GumboNode*>(n->v.element.children.data[i]));
     }
   }
   gumbo_destroy_output(&kGumboDefaultOptions, out);
+}
+
+std::vector<std::string> handler_attributes(const std::string& html) {
+  std::vector<std::string> found;
+  for_each_element(html, [&](const GumboElement& e) {
+    for (unsigned i = 0; i < e.attributes.length; ++i) {
+      const std::string_view name(static_cast<const GumboAttribute*>(e.attributes.data[i])->name);
+      if (name.size() > 2 && name.substr(0, 2) == "on") found.emplace_back(name);
+    }
+  });
   return found;
 }
 
@@ -48,19 +56,9 @@ TEST(HtmlRewriteRegressionTest, NulInAttributeNameDoesNotCreateAHandler) {
 }
 
 bool has_script(const std::string& html) {
-  GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
-  std::vector<const GumboNode*> stack{out->root};
   bool found = false;
-  while (!stack.empty() && !found) {
-    const GumboNode* n = stack.back();
-    stack.pop_back();
-    if (n->type != GUMBO_NODE_ELEMENT) continue;
-    found = n->v.element.tag == GUMBO_TAG_SCRIPT;
-    for (unsigned i = 0; i < n->v.element.children.length; ++i) {
-      stack.push_back(static_cast<const GumboNode*>(n->v.element.children.data[i]));
-    }
-  }
-  gumbo_destroy_output(&kGumboDefaultOptions, out);
+  for_each_element(html,
+                   [&](const GumboElement& e) { found = found || e.tag == GUMBO_TAG_SCRIPT; });
   return found;
 }
 

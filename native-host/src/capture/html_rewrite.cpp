@@ -158,6 +158,24 @@ std::string base_url_of(const GumboOutput* parsed, std::string_view page_url) {
   return base;
 }
 
+// Is a piece of gumbo's source text inside `buffer` (not empty, not a synthesized string)?
+bool piece_in(std::string_view buffer, const GumboStringPiece& piece) {
+  return piece.length > 0 && piece.data >= buffer.data() &&
+         piece.data + piece.length <= buffer.data() + buffer.size();
+}
+
+// The source span of one attribute in `buffer`, name to the end of its value.
+std::pair<std::size_t, std::size_t> attribute_span_in(std::string_view buffer,
+                                                      const GumboAttribute& a) {
+  const auto offset = [&](const char* p) { return static_cast<std::size_t>(p - buffer.data()); };
+  const std::size_t begin = offset(a.original_name.data);
+  std::size_t end = begin + a.original_name.length;
+  if (piece_in(buffer, a.original_value) && a.original_value.data != a.original_name.data) {
+    end = std::max(end, offset(a.original_value.data + a.original_value.length));
+  }
+  return {begin, end};
+}
+
 class Rewriter {
  public:
   // `page_url` is the document's URL (for a srcdoc document, its parent's base URL); its own
@@ -198,10 +216,7 @@ class Rewriter {
 
  private:
   std::size_t offset_of(const char* p) const { return static_cast<std::size_t>(p - html_.data()); }
-  bool in_buffer(const GumboStringPiece& piece) const {
-    return piece.length > 0 && piece.data >= html_.data() &&
-           piece.data + piece.length <= html_.data() + html_.size();
-  }
+  bool in_buffer(const GumboStringPiece& piece) const { return piece_in(html_, piece); }
 
   std::size_t injection_point(std::string_view parsed, const GumboOutput* out,
                               const GumboNode* head, const GumboNode* root) const {
@@ -419,16 +434,6 @@ class Rewriter {
     return text;
   }
 
-  // The source span of one attribute, name to the end of its value.
-  std::pair<std::size_t, std::size_t> attribute_span(const GumboAttribute& a) const {
-    const std::size_t begin = offset_of(a.original_name.data);
-    std::size_t end = begin + a.original_name.length;
-    if (in_buffer(a.original_value) && a.original_value.data != a.original_name.data) {
-      end = std::max(end, offset_of(a.original_value.data + a.original_value.length));
-    }
-    return {begin, end};
-  }
-
   // Lazy-loading images as a page without script shows them: the real address waits in
   // data-src / data-srcset (lazysizes, WordPress and most lazy-load scripts) while src is
   // missing, empty or a data: placeholder. The snapshot runs no script, so it takes the real
@@ -501,7 +506,7 @@ class Rewriter {
       if (merged) {
         if (is_html_or_body(e)) stray_html_or_body_ = true;
         if (!attribute_changed) continue;
-        const auto [begin, end] = attribute_span(a);
+        const auto [begin, end] = attribute_span_in(html_, a);
         edits_.push_back(
             {begin, end - begin,
              value ? attribute_text(std::string_view(a.original_name.data, a.original_name.length),
@@ -562,27 +567,18 @@ class Rewriter {
       if (doc.output() == nullptr) return html;
       std::vector<Edit> edits;
       std::vector<std::size_t> own_tags;
-      const auto offset = [&](const char* p) {
-        return static_cast<std::size_t>(p - parsed.data());
-      };
-      const auto inside = [&](const GumboStringPiece& piece) {
-        return piece.length > 0 && piece.data >= parsed.data() &&
-               piece.data + piece.length <= parsed.data() + parsed.size();
-      };
       walk(doc.output()->document, [&](const GumboNode* node) {
         if (node->type == GUMBO_NODE_DOCUMENT) return true;
         if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return false;
         const GumboElement& e = node->v.element;
-        if (is_html_or_body(e) && inside(e.original_tag))
-          own_tags.push_back(offset(e.original_tag.data));
+        if (is_html_or_body(e) && piece_in(parsed, e.original_tag)) {
+          own_tags.push_back(static_cast<std::size_t>(e.original_tag.data - parsed.data()));
+        }
         for (unsigned i = 0; i < e.attributes.length; ++i) {
           const auto& a = *static_cast<const GumboAttribute*>(e.attributes.data[i]);
-          if (!is_handler_name(lower(a.name)) || !inside(a.original_name)) continue;
-          std::size_t end = offset(a.original_name.data) + a.original_name.length;
-          if (inside(a.original_value) && a.original_value.data != a.original_name.data) {
-            end = std::max(end, offset(a.original_value.data + a.original_value.length));
-          }
-          edits.push_back({offset(a.original_name.data), end - offset(a.original_name.data), ""});
+          if (!is_handler_name(lower(a.name)) || !piece_in(parsed, a.original_name)) continue;
+          const auto [begin, end] = attribute_span_in(parsed, a);
+          edits.push_back({begin, end - begin, ""});
         }
         return true;
       });
