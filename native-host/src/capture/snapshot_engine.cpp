@@ -254,8 +254,7 @@ class Engine {
             refs.push_back({u, k});
             return std::optional<std::string>(ref_token(refs.size() - 1));
           });
-      n.text = std::move(tokenized);
-      n.refs = refs;
+      n.text = std::move(tokenized);  // `n` is not used below: node_for may move nodes_
       // Stylesheets and frames first: each unlocks more requests (its own references), so
       // starting them before the images shortens the chain of round trips.
       for (const bool containers : {true, false}) {
@@ -264,6 +263,7 @@ class Engine {
             link(id, node_for(ref.url, ref.kind, id));
         }
       }
+      nodes_[id].refs = std::move(refs);
     }
   }
 
