@@ -18,6 +18,8 @@ Options:
   --system            write manifests system-wide (/etc/..., /usr/lib/mozilla/...) instead of per user
   --no-deps           do not check or install Debian packages
   --deps-only         install the Debian packages, then stop
+  --test-deps         install what tests/run.sh needs as well (browsers, shellcheck, node
+                      and the npm modules in package-lock.json), then stop
   --no-build          do not configure or build; install from an existing build directory
   --build-dir DIR     CMake build directory (default <repo>/build, shared with tests/run.sh)
   --bin-dir DIR       install prebuilt linksnap and linksnap-host from DIR (implies --no-build)
@@ -31,7 +33,7 @@ Root (through sudo when not root) is needed only to install missing packages and
 EOF
 }
 
-prefix="" system=false deps=true deps_only=false build=true
+prefix="" system=false deps=true deps_only=false test_deps=false build=true
 build_dir=$LINKSNAP_REPO/build bin_dir="" browsers="" extension_id=""
 while (($#)); do
   case $1 in
@@ -39,6 +41,7 @@ while (($#)); do
     --system) system=true ;;
     --no-deps) deps=false ;;
     --deps-only) deps_only=true ;;
+    --test-deps) deps_only=true test_deps=true ;;
     --no-build) build=false ;;
     --build-dir) build_dir=${2:?--build-dir needs a directory}; shift ;;
     --bin-dir) bin_dir=${2:?--bin-dir needs a directory}; build=false; shift ;;
@@ -58,6 +61,12 @@ umask 022
 if $deps_only; then
   $deps || die "--deps-only and --no-deps contradict each other"
   ensure_packages "${LINKSNAP_DEB_PACKAGES[@]}"
+  if $test_deps; then
+    ensure_packages "${LINKSNAP_TEST_DEB_PACKAGES[@]}"
+    command -v npm >/dev/null || ensure_packages nodejs npm
+    say npm "ci (the extension's build and test modules)"
+    (cd "$LINKSNAP_REPO" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
   exit 0
 fi
 if $deps; then ensure_packages "${LINKSNAP_DEB_PACKAGES[@]}"; fi

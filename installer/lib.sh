@@ -15,6 +15,12 @@ LINKSNAP_DEB_PACKAGES=(build-essential cmake ninja-build pkg-config nlohmann-jso
   libcurl4-openssl-dev libsqlite3-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libgumbo-dev libcli11-dev libssl-dev zlib1g-dev clang libclang-rt-14-dev python3)
 
+# What the test suites need beyond the build (install.sh --test-deps): Debian's browsers for
+# the end-to-end suites (never a downloaded one) and shellcheck for the lint. Node and npm
+# (the extension's build, unit tests and drivers) are installed only when missing: a
+# machine may have them from elsewhere, and Debian's npm would conflict with that node.
+LINKSNAP_TEST_DEB_PACKAGES=(chromium firefox-esr shellcheck)
+
 # Where each browser looks for native messaging host manifests on Linux, in one table
 # (like KeePassXC's NativeMessageInstaller.cpp). {config} is $XDG_CONFIG_HOME or
 # ~/.config, where Chromium-family browsers keep their profiles; Firefox ignores XDG
