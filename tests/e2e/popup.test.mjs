@@ -1,6 +1,7 @@
 // Issue 16, in headless Chromium with the real host: opening the popup stores nothing; the
 // page is saved only by "Save page" (a click or Enter), the toolbar button when the setting
 // says so, the keyboard shortcut or the page's context menu; a save can be undone.
+// Text typed into forms is stored only when the setting is on; a password never.
 // Every assertion about what is stored asks the host itself.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -126,5 +127,41 @@ describe('the popup saves only when asked', { timeout: 120_000 }, () => {
     for (const url of [a.url, b.url]) await host('rm', { id: (await host('lookup', { url })).link.id });
     await a.page.close();
     await b.page.close();
+  });
+
+  describe('form text', () => {
+    const TYPED = { '#name': 'Jane Q. Private', '#q': 'my secret search', '#pw': 'hunter2-pass', '#msg': 'Dear Bob, a draft' };
+
+    async function captureTyped(query) {
+      const { page, url, tabId } = await openPage(`popup/form.html?${query}`);
+      for (const [selector, text] of Object.entries(TYPED)) await page.fill(selector, text);
+      await page.check('#news');
+      const saved = await browser.worker.evaluate((id) => chrome.tabs.get(id).then((tab) => linksnap.onCommand('capture-page', tab)), tabId);
+      const { html } = await host('view', { id: saved.link.id });
+      await host('rm', { id: saved.link.id });
+      await page.close();
+      return html;
+    }
+
+    test('is not stored by default; checked boxes and button labels are', async () => {
+      const html = await captureTyped('formdefault');
+      for (const text of Object.values(TYPED)) assert.equal(html.includes(text), false, `"${text}" was stored`);
+      assert.equal(html.includes('prefilled by the page'), false, 'a text field\'s value attribute is dropped too');
+      assert.match(html, /<input[^>]*id="news"[^>]*checked/);
+      assert.match(html, /value="Send now"/);
+    });
+
+    test('is stored when the setting is on, the password still not', async () => {
+      const manager = await browser.ctx.newPage();
+      await manager.goto(browser.extUrl('src/pages/manager.html'));
+      await manager.locator('body[data-ready=true]').waitFor({ timeout: 10_000 });
+      await manager.getByLabel('Keep text typed into forms').check();
+      await waitFor(() => browser.worker.evaluate(() => chrome.storage.local.get('keepFormText').then((s) => s.keepFormText)), 5000, 'the setting');
+      const html = await captureTyped('formon');
+      for (const key of ['#name', '#q', '#msg']) assert.ok(html.includes(TYPED[key]), `"${TYPED[key]}" was not stored`);
+      assert.equal(html.includes(TYPED['#pw']), false, 'the password was stored');
+      await manager.getByLabel('Keep text typed into forms').uncheck();
+      await manager.close();
+    });
   });
 });
