@@ -1,6 +1,6 @@
 // What the serializer keeps of a live page, checked in the viewer's sandboxed frame: an
 // open shadow root (declarative shadow DOM, with its adopted sheet), a canvas's pixels,
-// typed form values (but never a password), a lazy srcset image not loaded yet, CSSOM-only
+// typed form values when "Keep text typed into forms" is on (never a password), a lazy srcset image not loaded yet, CSSOM-only
 // rules, adopted sheets, a same-origin iframe, UTF-8 text on a windows-1252 page — and no
 // script runs in the snapshot.
 import { after, before, describe, test } from 'node:test';
@@ -26,6 +26,8 @@ describe('capture fidelity', { timeout: 90_000 }, () => {
     await page.selectOption('#select', 'b');
     await page.fill('#area', 'typed\nlines');
     const tabId = await tabIdOf(browser.worker, url);
+    // Off by default (tests/e2e/popup.test.mjs checks that); on here to check it works.
+    await browser.worker.evaluate(() => chrome.storage.local.set({ keepFormText: true }));
     const result = await browser.worker.evaluate((id) => linksnap.captureTab(id), tabId);
     const viewer = await browser.ctx.newPage();
     await viewer.goto(browser.extUrl(`src/pages/viewer.html?id=${result.link.id}`));
@@ -61,7 +63,7 @@ describe('capture fidelity', { timeout: 90_000 }, () => {
     assert.deepEqual(pixel, [120, 60, 255, 0, 0, 255]);
   });
 
-  test('form fields show what was typed, except the password', async () => {
+  test('with the setting on, form fields show what was typed, except the password', async () => {
     assert.equal(await frame.locator('#text').inputValue(), 'typed value');
     assert.equal(await frame.locator('#secret').inputValue(), '');
     assert.equal(await frame.locator('#check').isChecked(), true);

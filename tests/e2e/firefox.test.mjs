@@ -1,6 +1,7 @@
 // The Chromium flow, in Debian's Firefox ESR (headless, driven over WebDriver BiDi by
 // puppeteer-core), with the Firefox build installed as a temporary add-on and the real host
-// registered in ~/.mozilla of a temporary HOME: the popup saves the chrony page → the popup
+// registered in ~/.mozilla of a temporary HOME: opening the popup stores nothing, its
+// "Save page" saves the chrony page → the popup
 // finds it by 密钥 and by an English word → the viewer shows it with its stylesheet and
 // image, sandboxed → a planted script did not run in the snapshot → a context-menu tag →
 // the tag renamed in the manager shows in the popup and the menu. Never skipped on its own:
@@ -41,11 +42,15 @@ describe('Firefox: capture, search, view, tag, rename', { timeout: 120_000 }, ()
     server?.stop();
   });
 
-  test('the popup saves the current page in one click and reports it', async () => {
+  test('opening the popup stores nothing; its "Save page" saves the page in one click', async () => {
     const page = await ff.browser.newPage();
     await page.goto(pageUrl);
     tabId = await ff.tabIdOf(pageUrl);
     const popup = await ff.open(ff.extUrl(`src/pages/popup.html?tab=${tabId}`));
+    await until(popup, 'the popup', () => document.body.dataset.ready === 'true');
+    assert.equal(await textOf(popup, '#page-state'), 'Not saved yet');
+    assert.deepEqual((await ff.background(() => bg.host.request('list', {}))).links, []);
+    await popup.click('#save-page');
     await until(popup, 'the popup to report the save', () => !!document.querySelector('#page-state.ok'));
     assert.match(await textOf(popup, '#page-state'), /^Saved .*\d{2}:\d{2}/);
     assert.equal(await textOf(popup, '#page-title'), TITLE);

@@ -1,5 +1,5 @@
-// The end-to-end flow of issue 4 in headless Chromium: capture the chrony page from the
-// popup → the popup finds it by 密钥 → the viewer shows it with its CSS and no script →
+// The end-to-end flow of issue 4 in headless Chromium: capture the chrony page with the
+// popup's "Save page" → the popup finds it by 密钥 → the viewer shows it with its CSS and no script →
 // a context-menu tag (through the exported click handler) → the tag renamed in the
 // manager shows up in the popup and in the menu.
 import { after, before, describe, test } from 'node:test';
@@ -25,12 +25,14 @@ describe('capture, search, view, tag, rename', { timeout: 90_000 }, () => {
     server?.stop();
   });
 
-  test('the popup saves the current page in one click and reports it', async () => {
+  test('the popup\'s "Save page" saves the current page in one click and reports it', async () => {
     const page = await browser.ctx.newPage();
     await page.goto(pageUrl);
     tabId = await tabIdOf(browser.worker, pageUrl);
     const popup = await browser.ctx.newPage();
     await popup.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}`));
+    await popup.locator('body[data-ready=true]').waitFor({ timeout: 10_000 });
+    await popup.locator('#save-page').click();
     await popup.locator('#page-state.ok').waitFor({ timeout: 20_000 });
     const stateText = await popup.locator('#page-state').textContent();
     assert.match(stateText, /^Saved .*\d{2}:\d{2}/);

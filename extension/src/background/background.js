@@ -6,6 +6,7 @@ import { host } from './native-port.js';
 import { acceptCapturePort, captureTab, lastTiming, onCaptureState } from './capture.js';
 import { currentMenuTags, onMenuClick, onMenuShown, refreshMenus } from './menus.js';
 import { dispatch, handlers } from './handlers.js';
+import { applyToolbarSetting } from './settings.js';
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (msg && typeof msg === 'object' && 'event' in msg) return false; // a broadcast, not a request
@@ -39,11 +40,25 @@ api.commands.onCommand.addListener((command, tab) => {
   onCommand(command, tab).catch((e) => console.warn('LinkSnap capture:', e.message));
 });
 
+// The toolbar button has a popup by default (opening it stores nothing). With "Save when I
+// click the toolbar button" on it has none, and a click lands here: save, badge says how.
+function onActionClicked(tab) {
+  return captureTab(tab.id);
+}
+api.action.onClicked.addListener((tab) => {
+  onActionClicked(tab).catch((e) => console.warn('LinkSnap capture:', e.message));
+});
+const toolbarReady = applyToolbarSetting().catch((e) => console.warn('LinkSnap settings:', e.message));
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && 'saveOnToolbarClick' in changes) applyToolbarSetting().catch(() => {});
+});
+
 api.runtime.onInstalled.addListener(() => { refreshMenus(); });
 api.runtime.onStartup.addListener(() => { refreshMenus(); });
 
 // For the browser tests: native context-menu clicks and keyboard shortcuts cannot be
 // driven headless, so the handlers they run are reachable from worker.evaluate.
 globalThis.linksnap = {
-  host, handlers, dispatch, captureTab, onMenuClick, onMenuShown, onCommand, refreshMenus, currentMenuTags, lastTiming,
+  host, handlers, dispatch, captureTab, onMenuClick, onMenuShown, onCommand, onActionClicked, refreshMenus,
+  currentMenuTags, lastTiming, toolbarReady, applyToolbarSetting,
 };

@@ -6,6 +6,7 @@ import { host, HostError } from './native-port.js';
 import { isCapturable } from '../shared/url.js';
 import { describeError } from '../shared/messages.js';
 import { utf8Length } from '../shared/chunking.js';
+import { getSettings } from './settings.js';
 
 export const CAPTURE_PORT = 'linksnap-capture';
 const HANDOVER_TIMEOUT_MS = 120_000;
@@ -78,6 +79,7 @@ function finish(token, error, value) {
 /** Serializes the DOM of a tab's top frame: {url, title, html, serializeMs}. */
 async function serializeTab(tabId) {
   const token = crypto.randomUUID();
+  const { keepFormText } = await getSettings();
   const handedOver = new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(token, new HostError('capture_failed',
       'the page did not hand over its DOM in time')), HANDOVER_TIMEOUT_MS);
@@ -87,8 +89,8 @@ async function serializeTab(tabId) {
     await api.scripting.executeScript({ target: { tabId }, files: ['src/content/serialize.js'] });
     const [injection] = await api.scripting.executeScript({
       target: { tabId },
-      func: (tok, name) => globalThis.__linksnapCapture(tok, name),
-      args: [token, CAPTURE_PORT],
+      func: (tok, name, options) => globalThis.__linksnapCapture(tok, name, options),
+      args: [token, CAPTURE_PORT, { keepFormText }],
     });
     const outcome = injection?.result;
     if (outcome && outcome.ok === false) finish(token, new HostError(outcome.error.code, outcome.error.message));

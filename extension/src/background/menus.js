@@ -1,5 +1,5 @@
-// Context menus on pages and links: "Tag with ▸" (the person's tags, most used first, and
-// "New tag…") and "Save link". The menu is rebuilt whenever the tags may have changed.
+// Context menus on pages and links: "Save page", "Tag with ▸" (the person's tags, most used
+// first, and "New tag…") and "Save link". The menu is rebuilt whenever the tags may have changed.
 // Menu clicks cannot be driven in a headless browser, so the click handler is exported
 // and the tests call it (globalThis.linksnap.onMenuClick in background.js).
 
@@ -13,6 +13,7 @@ const MENU_TAGS = 25;
 const ROOT = 'linksnap-tag';
 const NEW_TAG = 'linksnap-new-tag';
 const SAVE_LINK = 'linksnap-save-link';
+const SAVE_PAGE = 'linksnap-save-page';
 const TAG_PREFIX = 'linksnap-tag:';
 
 let rebuilding = Promise.resolve();
@@ -39,6 +40,7 @@ async function build() {
   menuTagNames = menuTags(tags, MENU_TAGS);
   await api.contextMenus.removeAll();
   const contexts = ['page', 'link'];
+  create({ id: SAVE_PAGE, title: t('menuSavePage'), contexts: ['page'] });
   create({ id: ROOT, title: t('menuTagWith'), contexts });
   for (const name of menuTagNames) {
     create({ id: TAG_PREFIX + name, parentId: ROOT, title: name.replace(/&/g, '&&'), contexts });
@@ -92,6 +94,7 @@ export async function onMenuClick(info, tab) {
   const isLink = !!info.linkUrl;
   const tabId = isLink ? undefined : tab?.id;
   if (info.menuItemId === SAVE_LINK) return notifyOutcome(tab, saveLink(info.linkUrl));
+  if (info.menuItemId === SAVE_PAGE) return captureTab(tab.id); // its badge reports the outcome
   if (info.menuItemId === NEW_TAG) {
     const params = new URLSearchParams({ url: target });
     if (tabId !== undefined) params.set('tab', String(tabId));

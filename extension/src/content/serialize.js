@@ -1,6 +1,8 @@
 // The DOM serializer: injected into the tab being captured (scripting.executeScript), it
 // writes the document *as the person sees it* as one HTML string:
-//  - current form values (value/checked/selected; never password fields' values),
+//  - form state: checked boxes and selected options as they are now; the text typed into
+//    fields only when the person's "keep form text" setting is on (off by default: a
+//    snapshot must not archive a draft or personal details), and never a password's,
 //  - <canvas> pixels as <img src="data:image/png…">,
 //  - open shadow roots as declarative shadow DOM (<template shadowrootmode="open">),
 //  - the image the browser chose (currentSrc) for srcset/<picture>/lazy images,
@@ -21,6 +23,12 @@
   const RAW_TEXT = new Set(['style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
   const DROP = new Set(['script', 'noscript']);
   const HTML_NS = 'http://www.w3.org/1999/xhtml';
+  // <input> types whose value is not typed text: kept as the page set them.
+  const NOT_TYPED = new Set(['checkbox', 'radio', 'submit', 'button', 'reset', 'hidden', 'image']);
+  // Never stored, whatever the setting: passwords, files, and fields the page marks as
+  // secrets by their autocomplete token (card numbers, one-time codes).
+  const SECRET_TYPES = new Set(['password', 'file']);
+  const SECRET_AUTOCOMPLETE = /\b(?:current-password|new-password|one-time-code|cc-number|cc-csc|cc-exp(?:-month|-year)?)\b/i;
 
   // Most text needs no escaping: test first, replace only when needed (a 10 MB page has
   // hundreds of thousands of text nodes).
@@ -67,9 +75,17 @@
   }
 
   class Writer {
-    constructor(doc) {
+    constructor(doc, { keepFormText = false } = {}) {
       this.doc = doc;
+      this.keepFormText = keepFormText;
       this.out = [];
+    }
+
+    // What a text field is stored with: its current text when the setting allows it; a
+    // read-only or disabled field's text is the page's, not the person's, and is kept.
+    fieldText(el) {
+      if (SECRET_AUTOCOMPLETE.test(el.getAttribute('autocomplete') || '')) return null;
+      return this.keepFormText || el.readOnly || el.disabled ? el.value : null;
     }
 
     document() {
@@ -127,13 +143,17 @@
           const type = (el.type || 'text').toLowerCase();
           if (type === 'checkbox' || type === 'radio') {
             if (el.checked) attrs.set('checked', ''); else attrs.delete('checked');
-          } else if (type === 'password' || type === 'file') {
+          } else if (NOT_TYPED.has(type)) {
+            // a button's label or a hidden field: the page's, not typed
+          } else if (SECRET_TYPES.has(type)) {
             attrs.delete('value'); // never store a typed password
           } else {
-            attrs.set('value', el.value);
+            // The value attribute too: frameworks copy the typed text into it.
+            const text = this.fieldText(el);
+            if (text === null) attrs.delete('value'); else attrs.set('value', text);
           }
         } else if (name === 'textarea') {
-          content = escapeText(el.value);
+          content = escapeText(this.fieldText(el) ?? '');
         } else if (name === 'option') {
           if (el.selected) attrs.set('selected', ''); else attrs.delete('selected');
         } else if (name === 'img') {
@@ -217,7 +237,7 @@
       let doc = null;
       try { doc = frame.contentDocument; } catch { /* cross-origin */ }
       if (!doc || !doc.documentElement) return null;
-      return new Writer(doc).document();
+      return new Writer(doc, { keepFormText: this.keepFormText }).document();
     }
   }
 
@@ -225,12 +245,12 @@
   // one 8 Mi piece for a 10 MB page (0.9 s against 1.5 s) and keep each message small.
   const PIECE_CHARS = 1024 * 1024;
 
-  globalThis.__linksnapCapture = async (token, portName) => {
+  globalThis.__linksnapCapture = async (token, portName, options = {}) => {
     const api = globalThis.browser ?? globalThis.chrome;
     const started = performance.now();
     let html;
     try {
-      html = new Writer(document).document();
+      html = new Writer(document, { keepFormText: options.keepFormText === true }).document();
     } catch (e) {
       return { ok: false, error: { code: 'capture_failed', message: String(e?.message ?? e) } };
     }

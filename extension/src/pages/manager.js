@@ -2,7 +2,8 @@
 // delete on each tag), search, multi-select to tag/untag/delete, and title editing
 // (double-click a title).
 
-import { errorText, h, hostCall, localize, snippetElement, t, viewerUrl } from './common.js';
+import { api, errorText, h, hostCall, localize, snippetElement, t, viewerUrl } from './common.js';
+import { SETTINGS_DEFAULTS, withDefaults } from '../shared/settings.js';
 import { buildTagTree, debounce, formatLocalTime, parseTags } from '../shared/format.js';
 import { displayUrl } from '../shared/url.js';
 
@@ -154,8 +155,18 @@ async function bulk(cmd, calls) {
   await Promise.all([loadTags(), loadLinks()]);
 }
 
+// --- Settings (storage.local; the background applies the toolbar one when it changes) --
+async function loadSettings() {
+  const settings = withDefaults(await api.storage.local.get(Object.keys(SETTINGS_DEFAULTS)));
+  for (const box of document.querySelectorAll('input[data-setting]')) {
+    box.checked = settings[box.dataset.setting];
+    box.addEventListener('change', () => api.storage.local.set({ [box.dataset.setting]: box.checked }));
+  }
+}
+
 function main() {
   localize();
+  loadSettings();
   $('search').addEventListener('input', debounce((ev) => { state.query = ev.target.value.trim(); loadLinks(); }, 200));
   $('select-all').addEventListener('change', (ev) => {
     state.selected = ev.target.checked ? new Set(state.links.map((l) => l.id)) : new Set();

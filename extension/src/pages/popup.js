@@ -1,6 +1,8 @@
-// The toolbar popup. Opening it is the one click that saves the current page (as Pocket's
-// button does) when the page is not saved yet; a saved page shows its state, its tags
-// (editable) and "Save again". Below: search as you type, tag filter chips, "Add link".
+// The toolbar popup. Opening it stores nothing (issue 16: searching from a new page must not
+// archive it, typed drafts included): it shows whether the page is saved and when, a
+// "Save page" button that Enter in the empty search box also presses, and after a save an
+// Undo. A saved page shows its tags (editable) and "Save again". Below: search as you type,
+// tag filter chips, "Add link".
 // Tests open popup.html?tab=<tabId> in a tab of their own, so the page it speaks about is
 // given rather than "the active tab".
 
@@ -10,7 +12,8 @@ import { displayUrl, urlFromInput } from '../shared/url.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const state = { tabId: null, page: null, filter: new Set(), query: '', searchSeq: 0 };
+// lastSave: what the save made in this popup did ({created, linkId}), for Undo.
+const state = { tabId: null, page: null, filter: new Set(), query: '', searchSeq: 0, lastSave: null, busy: false };
 
 function showHostProblem(e) {
   $('host-problem').hidden = false;
@@ -42,7 +45,16 @@ function renderPage({ busy = false, message = '', error = null } = {}) {
   const save = $('save-page');
   save.hidden = !page.capturable;
   save.disabled = busy;
-  save.textContent = page.link ? t('pageSaveAgain') : t('pageSave');
+  $('save-label').textContent = page.link ? t('pageSaveAgain') : t('pageSave');
+  // Undo is offered for a save made here that created the link; a save that only added a
+  // snapshot cannot be undone: the host has no command that deletes one snapshot.
+  const undoable = !busy && !error && !!page.link && state.lastSave?.created === true && state.lastSave.linkId === page.link.id;
+  $('undo-save').hidden = !undoable;
+  const note = $('page-note');
+  const noteText = busy || error || !state.lastSave ? ''
+    : state.lastSave.message ?? (state.lastSave.created ? '' : t('pageUndoSnapshotUnavailable'));
+  note.hidden = !noteText;
+  note.textContent = noteText;
   const open = $('open-snapshot');
   open.hidden = !page.link;
   if (page.link) open.href = viewerUrl(page.link.id);
@@ -52,18 +64,45 @@ function renderPage({ busy = false, message = '', error = null } = {}) {
 }
 
 async function capture() {
+  if (state.busy || !state.page?.capturable) return;
+  state.busy = true;
+  state.lastSave = null;
   renderPage({ busy: true, message: t('pageSaving') });
   const started = performance.now();
   try {
     const result = await send('capture', { tabId: state.tabId });
     state.page.link = result.link;
+    state.lastSave = { created: result.created === true, linkId: result.link.id };
+    state.busy = false;
     renderPage();
     $('page-state').dataset.ms = String(Math.round(performance.now() - started));
     loadTagChips();
     runSearch();
   } catch (e) {
+    state.busy = false;
     if (isHostProblem(e) && e.code !== 'host_timeout') showHostProblem(e);
     else renderPage({ error: e });
+  }
+}
+
+// Undo of a save that created the link: the link goes (with its one snapshot).
+async function undoSave() {
+  const save = state.lastSave;
+  if (!save?.created) return;
+  state.busy = true;
+  renderPage({ busy: true, message: t('pageUndoing') });
+  try {
+    await hostCall('rm', { id: save.linkId });
+    state.page.link = null;
+    state.lastSave = { created: false, message: t('pageUndone') };
+    state.busy = false;
+    renderPage();
+    $('save-page').focus();
+    loadTagChips();
+    runSearch();
+  } catch (e) {
+    state.busy = false;
+    renderPage({ error: e });
   }
 }
 
@@ -76,7 +115,6 @@ async function loadPage() {
     state.page = { url: '', title: '', capturable: false, link: null };
   }
   renderPage();
-  if (state.page.capturable && !state.page.link && params.get('autosave') !== '0') await capture();
 }
 
 // --- Search ---------------------------------------------------------------------------
@@ -161,7 +199,12 @@ async function main() {
     api.tabs.create({ url: api.runtime.getURL('src/pages/manager.html') });
   });
   $('search').addEventListener('input', (ev) => { state.query = ev.target.value.trim(); searchSoon(); });
+  $('search').addEventListener('keydown', (ev) => {
+    // Enter in the empty search box saves the page: one key, the popup opens focused here.
+    if (ev.key === 'Enter' && !ev.isComposing && !ev.target.value.trim()) { ev.preventDefault(); capture(); }
+  });
   $('save-page').addEventListener('click', capture);
+  $('undo-save').addEventListener('click', undoSave);
   $('add-form').addEventListener('submit', addLink);
   try {
     await send('status');
