@@ -7,13 +7,17 @@
 // given rather than "the active tab".
 
 import { api, errorText, h, hostCall, isHostProblem, localize, send, snippetElement, t, tagEditor, viewerUrl } from './common.js';
+import { nextIndex } from '../shared/format.js';
 import { debounce, formatLocalTime, menuTags } from '../shared/format.js';
 import { displayUrl, urlFromInput } from '../shared/url.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 // lastSave: what the save made in this popup did ({created, linkId}), for Undo.
-const state = { tabId: null, page: null, filter: new Set(), query: '', searchSeq: 0, lastSave: null, busy: false };
+// results: those shown; active: the one ↑/↓ chose (-1: none, Enter in the box saves).
+// tagNames: every tag, most used first (chips, completion).
+const state = { tabId: null, page: null, filter: new Set(), query: '', searchSeq: 0, lastSave: null, busy: false,
+  results: [], active: -1, tagNames: [] };
 
 function showHostProblem(e) {
   $('host-problem').hidden = false;
@@ -59,7 +63,8 @@ function renderPage({ busy = false, message = '', error = null } = {}) {
   open.hidden = !page.link;
   if (page.link) open.href = viewerUrl(page.link.id);
   $('page-tags').replaceChildren(page.link
-    ? tagEditor(page.link, (link) => { state.page.link = link; loadTagChips(); runSearch(); }, (e) => renderPage({ error: e }))
+    ? tagEditor(page.link, (link) => { state.page.link = link; loadTagChips(); runSearch(); }, (e) => renderPage({ error: e }),
+      { datalist: $('tag-options'), tags: () => state.tagNames })
     : '');
 }
 
@@ -121,6 +126,7 @@ async function loadPage() {
 async function loadTagChips() {
   let tags = [];
   try { tags = (await hostCall('tags')).tags ?? []; } catch { return; }
+  state.tagNames = menuTags(tags, tags.length);
   const names = menuTags(tags, 12);
   for (const f of state.filter) if (!names.includes(f)) names.push(f);
   $('tag-chips').replaceChildren(...names.map((name) => h('button', {
@@ -133,10 +139,11 @@ async function loadTagChips() {
   }, name)));
 }
 
-function resultItem(r) {
-  return h('li', {},
-    h('a', { class: 'title', href: viewerUrl(r.id), target: '_blank', title: t('openSnapshot') }, r.title || displayUrl(r.url)),
-    h('div', { class: 'url' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', title: t('openLive') }, displayUrl(r.url))),
+function resultItem(r, index) {
+  return h('li', { id: `result-${index}`, role: 'option', 'aria-selected': 'false',
+    onclick: (ev) => { if (!ev.target.closest('a')) openResult(index, ev.shiftKey); } },
+    h('a', { class: 'title', href: viewerUrl(r.id), target: '_blank', title: t('openSnapshot'), tabindex: '-1' }, r.title || displayUrl(r.url)),
+    h('div', { class: 'url' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', title: t('openLive'), tabindex: '-1' }, displayUrl(r.url))),
     r.snippet ? snippetElement(r.snippet) : null,
     h('div', { class: 'meta' },
       ...(r.tags ?? []).map((tag) => h('span', { class: 'chip' }, tag)),
@@ -159,7 +166,43 @@ async function runSearch() {
   }
   if (seq !== state.searchSeq) return; // a newer query was typed meanwhile
   $('result-count').textContent = results.length ? '' : state.query ? t('popupNoResults') : '';
+  state.results = results;
   $('results').replaceChildren(...results.map(resultItem));
+  // With a query, Enter opens the best match; without one it saves the page.
+  setActive(state.query && results.length ? 0 : -1);
+  $('search').setAttribute('aria-expanded', String(results.length > 0));
+}
+
+function setActive(index) {
+  state.active = index;
+  for (const li of $('results').children) li.setAttribute('aria-selected', 'false');
+  const li = index >= 0 ? $(`result-${index}`) : null;
+  if (li) {
+    li.setAttribute('aria-selected', 'true');
+    li.scrollIntoView({ block: 'nearest' });
+    $('search').setAttribute('aria-activedescendant', li.id);
+  } else $('search').removeAttribute('aria-activedescendant');
+}
+
+/** Opens a result in a new tab: its snapshot, or with `live` the page itself. */
+function openResult(index, live) {
+  const r = state.results[index];
+  if (!r) return;
+  api.tabs.create({ url: live ? r.url : viewerUrl(r.id) });
+}
+
+// The search box is a combobox over the results: ↑/↓ choose, Enter opens the snapshot,
+// Shift+Enter the live page; Enter with nothing chosen and nothing typed saves the page.
+function onSearchKey(ev) {
+  if (ev.isComposing) return; // an IME is composing (Chinese input): its keys are its own
+  if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+    ev.preventDefault();
+    setActive(nextIndex(state.active, ev.key === 'ArrowDown' ? 1 : -1, state.results.length));
+  } else if (ev.key === 'Enter') {
+    ev.preventDefault();
+    if (state.active >= 0) openResult(state.active, ev.shiftKey);
+    else if (!ev.target.value.trim()) capture();
+  }
 }
 const searchSoon = debounce(runSearch, 180);
 
@@ -199,10 +242,7 @@ async function main() {
     api.tabs.create({ url: api.runtime.getURL('src/pages/manager.html') });
   });
   $('search').addEventListener('input', (ev) => { state.query = ev.target.value.trim(); searchSoon(); });
-  $('search').addEventListener('keydown', (ev) => {
-    // Enter in the empty search box saves the page: one key, the popup opens focused here.
-    if (ev.key === 'Enter' && !ev.isComposing && !ev.target.value.trim()) { ev.preventDefault(); capture(); }
-  });
+  $('search').addEventListener('keydown', onSearchKey);
   $('save-page').addEventListener('click', capture);
   $('undo-save').addEventListener('click', undoSave);
   $('add-form').addEventListener('submit', addLink);
