@@ -129,6 +129,29 @@ describe('the popup saves only when asked', { timeout: 120_000 }, () => {
     await b.page.close();
   });
 
+  test('"Add link" without a scheme tries https, then http for the loopback server, and says so', async () => {
+    const { page, tabId } = await openPage('popup/form.html?addlink');
+    const popup = await openPopup(tabId);
+    const typed = `${server.url.replace('http://', '')}/e2e/fixtures/fidelity/frame.html?typed`;
+    await popup.locator('#add-url').fill(typed);
+    await popup.locator('#add-url').press('Enter');
+    await popup.locator('#add-status.ok').waitFor({ timeout: 20_000 });
+    assert.match(await popup.locator('#add-status').textContent(), /^Saved over plain http, since the site did not answer over https: /);
+    const { link } = await host('lookup', { url: `http://${typed}` });
+    assert.ok(link, 'the http address was saved');
+    await host('rm', { id: link.id });
+
+    // Nothing listens on port 1: both tries fail, and the sentence has no library text.
+    await popup.locator('#add-url').fill('127.0.0.1:1/nothing');
+    await popup.locator('#add-form button').click();
+    await popup.locator('#add-status.error').waitFor({ timeout: 20_000 });
+    assert.equal(await popup.locator('#add-status').textContent(),
+      'Nothing answered at 127.0.0.1 (port 1). Is the address right and the server running?');
+    assert.deepEqual(await storedUrls(), []);
+    await popup.close();
+    await page.close();
+  });
+
   describe('form text', () => {
     const TYPED = { '#name': 'Jane Q. Private', '#q': 'my secret search', '#pw': 'hunter2-pass', '#msg': 'Dear Bob, a draft' };
 

@@ -9,7 +9,7 @@
 import { api, errorText, h, hostCall, isHostProblem, localize, send, snippetElement, t, tagEditor, viewerUrl } from './common.js';
 import { nextIndex } from '../shared/format.js';
 import { debounce, formatLocalTime, menuTags } from '../shared/format.js';
-import { displayUrl, urlFromInput } from '../shared/url.js';
+import { addressFromInput, displayUrl, httpFallback } from '../shared/url.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -207,23 +207,38 @@ function onSearchKey(ev) {
 const searchSoon = debounce(runSearch, 180);
 
 // --- Add link -------------------------------------------------------------------------
+// An address typed without a scheme is tried as https; when that fails the way a plain
+// http server makes it fail (or a local server does not answer), http is tried and the
+// outcome says so.
 async function addLink(ev) {
   ev.preventDefault();
   const status = $('add-status');
-  const url = urlFromInput($('add-url').value);
-  if (!url) { status.className = 'error small'; status.textContent = t('errInvalidUrl', [$('add-url').value]); return; }
-  status.className = 'muted small';
-  status.textContent = t('popupAdding');
+  const typed = $('add-url').value;
+  const address = addressFromInput(typed);
+  const show = (cls, text) => { status.className = `${cls} small`; status.textContent = text; };
+  if (!address) { show('error', t('errInvalidUrl', [typed.trim()])); return; }
+  show('muted', t('popupAdding'));
+  let result;
+  let overHttp = false;
   try {
-    const result = await hostCall('add', { url });
-    status.className = 'ok small';
-    status.textContent = t('popupAdded', [result.link.title || displayUrl(result.link.url)]);
-    $('add-url').value = '';
-    runSearch();
+    try {
+      result = await hostCall('add', { url: address.url });
+    } catch (e) {
+      const fallback = httpFallback(address, e);
+      if (!fallback) throw e;
+      show('muted', t('popupTryingHttp'));
+      result = await hostCall('add', { url: fallback });
+      overHttp = true;
+    }
   } catch (e) {
-    status.className = 'error small';
-    status.textContent = errorText(e);
+    show('error', errorText(e));
+    return;
   }
+  const name = result.link.title || displayUrl(result.link.url);
+  show('ok', overHttp ? t('popupAddedOverHttp', [name]) : t('popupAdded', [name]));
+  $('add-url').value = '';
+  loadTagChips();
+  runSearch();
 }
 
 const STAGE_KEYS = { capturing: 'stageCapturing', sending: 'stageSending', processing: 'stageProcessing', storing: 'stageStoring' };
