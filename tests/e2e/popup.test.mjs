@@ -54,6 +54,22 @@ describe('the popup saves only when asked', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  test('on a blank tab the popup says what to do next, and an empty store says how to save a first page', async () => {
+    const page = await browser.ctx.newPage();
+    await page.goto('about:blank');
+    // Without the "tabs" permission a blank tab shows no URL at all: the newest such tab.
+    const tabId = await browser.worker.evaluate(async () => Math.max(...(await chrome.tabs.query({})).filter((t) => !t.url).map((t) => t.id)));
+    const popup = await openPopup(tabId);
+    assert.equal(await popup.locator('#page-title').textContent(), 'A new tab');
+    assert.match(await popup.locator('#page-state').textContent(), /^Nothing to save here\. Open a web page/);
+    assert.equal(await popup.locator('#save-page').isVisible(), false);
+    assert.match(await popup.locator('#result-count').textContent(), /^Nothing saved yet\. On a web page, press Save page/);
+    await popup.locator('#search').press('Enter');
+    assert.deepEqual(await storedUrls(), []);
+    await popup.close();
+    await page.close();
+  });
+
   test('Enter in the empty search box saves; Undo removes the link it created', async () => {
     const { page, url, tabId } = await openPage('popup/form.html?undo');
     const popup = await openPopup(tabId);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressFromInput, displayUrl, httpFallback, isCapturable, isFetchable, isPrivateHost, urlFromInput, withoutFragment } from '../../extension/src/shared/url.js';
+import { addressFromInput, displayUrl, httpFallback, isBlankPage, isCapturable, isFetchable, isPrivateHost, urlFromInput, withoutFragment } from '../../extension/src/shared/url.js';
 
 test('capturable pages are http, https and file', () => {
   assert.ok(isCapturable('https://example.com/'));
@@ -66,4 +66,9 @@ test('http is retried only after a guessed https failed the way plain http or a 
     null, 'a public site that refuses https is not downgraded');
   assert.equal(httpFallback(guessed('127.0.0.1/x'), { code: 'http_error', message: 'the server answered HTTP 404' }), null);
   assert.equal(httpFallback(addressFromInput('https://127.0.0.1:8765/'), tls), null, 'a typed https is kept');
+});
+
+test('new and empty tabs are blank; a page is not', () => {
+  for (const u of [undefined, '', 'about:blank', 'chrome://newtab/', 'about:newtab', 'edge://newtab/']) assert.ok(isBlankPage(u), String(u));
+  for (const u of ['https://example.com/', 'chrome://extensions/', 'about:config']) assert.equal(isBlankPage(u), false, u);
 });

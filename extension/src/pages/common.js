@@ -123,6 +123,28 @@ export function tagEditor(link, onChanged, onError, completion = null) {
   return box;
 }
 
+export const INSTALL_COMMAND = 'bash installer/install.sh';
+
+/**
+ * The one screen for "LinkSnap cannot reach its host", shared by the popup and the
+ * manager: what is wrong in words, the install command with a Copy button, and Try again.
+ * Fills `section` (hidden until now) from the error.
+ */
+export function renderHostProblem(section, e) {
+  const missing = e?.code === 'host_missing';
+  const copyButton = h('button', { type: 'button', id: 'host-problem-copy' }, t('hostCopy'));
+  copyButton.addEventListener('click', async () => {
+    try { await navigator.clipboard.writeText(INSTALL_COMMAND); copyButton.textContent = t('hostCopied'); } catch { /* select it by hand */ }
+  });
+  section.replaceChildren(
+    h('h2', { id: 'host-problem-title' }, missing ? t('hostMissingTitle') : t('hostProblemTitle')),
+    h('p', { id: 'host-problem-text' }, missing ? t('hostMissingIntro') : errorText(e)),
+    h('div', { class: 'command' }, h('code', { id: 'host-problem-fix' }, INSTALL_COMMAND), copyButton),
+    h('p', { class: 'muted small' }, t('hostMissingThen')),
+    h('button', { type: 'button', class: 'primary', onclick: () => location.reload() }, t('hostTryAgain')));
+  section.hidden = false;
+}
+
 /** URL of the viewer for a link (and optionally one of its snapshots). */
 export function viewerUrl(linkId, snapshotId) {
   const q = new URLSearchParams({ id: String(linkId) });

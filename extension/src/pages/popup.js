@@ -6,10 +6,10 @@
 // Tests open popup.html?tab=<tabId> in a tab of their own, so the page it speaks about is
 // given rather than "the active tab".
 
-import { api, errorText, h, hostCall, isHostProblem, localize, send, snippetElement, t, tagEditor, viewerUrl } from './common.js';
+import { api, errorText, h, hostCall, isHostProblem, localize, renderHostProblem, send, snippetElement, t, tagEditor, viewerUrl } from './common.js';
 import { nextIndex } from '../shared/format.js';
 import { debounce, formatLocalTime, menuTags } from '../shared/format.js';
-import { addressFromInput, displayUrl, httpFallback } from '../shared/url.js';
+import { addressFromInput, displayUrl, httpFallback, isBlankPage } from '../shared/url.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -20,9 +20,9 @@ const state = { tabId: null, page: null, filter: new Set(), query: '', searchSeq
   results: [], active: -1, tagNames: [] };
 
 function showHostProblem(e) {
-  $('host-problem').hidden = false;
-  $('host-problem-text').textContent = errorText(e);
-  for (const el of document.querySelectorAll('.search, .add-link, #page')) el.hidden = true;
+  renderHostProblem($('host-problem'), e);
+  for (const el of document.querySelectorAll('.search, .add-link, #add-status, #page')) el.hidden = true;
+  document.body.dataset.ready = 'true';
 }
 
 async function currentTab() {
@@ -35,13 +35,13 @@ async function currentTab() {
 function renderPage({ busy = false, message = '', error = null } = {}) {
   const page = state.page;
   $('page').hidden = false;
-  $('page-title').textContent = page.link?.title || page.title || displayUrl(page.url);
+  $('page-title').textContent = page.link?.title || (isBlankPage(page.url) ? t('pageBlankTitle') : page.title || displayUrl(page.url));
   $('page-title').title = page.url;
   const stateEl = $('page-state');
   stateEl.className = error ? 'error' : busy ? 'muted' : page.link ? 'ok' : 'muted';
   if (error) stateEl.textContent = errorText(error);
   else if (busy) stateEl.textContent = message || t('pageSaving');
-  else if (!page.capturable) stateEl.textContent = t('errNotCapturable');
+  else if (!page.capturable) stateEl.textContent = isBlankPage(page.url) ? t('pageBlank') : t('errNotCapturable');
   else if (page.link) {
     stateEl.textContent = t('pageSavedAt', [formatLocalTime(page.link.last_captured_at ?? page.link.updated_at)]) +
       (page.link.snapshot_count > 1 ? ` · ${t('snapshotsCount', [String(page.link.snapshot_count)])}` : '');
@@ -165,7 +165,8 @@ async function runSearch() {
     return;
   }
   if (seq !== state.searchSeq) return; // a newer query was typed meanwhile
-  $('result-count').textContent = results.length ? '' : state.query ? t('popupNoResults') : '';
+  $('result-count').textContent = results.length ? ''
+    : state.query || state.filter.size ? t('popupNoResults') : t('popupNothingSaved');
   state.results = results;
   $('results').replaceChildren(...results.map(resultItem));
   // With a query, Enter opens the best match; without one it saves the page.

@@ -6,6 +6,16 @@ export function isCapturable(url) {
   return !!u && (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'file:');
 }
 
+// What browsers show in a new or empty tab.
+const BLANK_PAGES = new Set(['', 'about:blank', 'about:newtab', 'about:home', 'about:privatebrowsing',
+  'chrome://newtab/', 'chrome://new-tab-page/', 'chrome-search://local-ntp/local-ntp.html', 'edge://newtab/',
+  'vivaldi://startpage/', 'brave://newtab/']);
+
+/** Is this a new or empty tab (nothing to save: the popup says to open a page)? */
+export function isBlankPage(url) {
+  return url === undefined || url === null || BLANK_PAGES.has(String(url));
+}
+
 /** URLs the host can fetch itself (`add`, "Save link"). */
 export function isFetchable(url) {
   const u = parse(url);
