@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Screenshots of the popup from the real extension and host, light and dark, English and
-// Chinese, into docs/screenshots/ (so the pictures stay true to the code):
+// Screenshots of the popup (a page not saved, just saved with a search, a blank tab, no
+// host) and the manager's no-host screen, from the real extension and host, light and
+// dark, English and Chinese, into docs/screenshots/ (so the pictures stay true to the code):
 //   LINKSNAP_BUILD_DIR=build node tests/e2e/screenshots.mjs
 // Each language/scheme gets a fresh profile and store, seeded through the host.
 import { mkdirSync } from 'node:fs';
@@ -29,7 +30,6 @@ async function shoot({ lang, scheme, server }) {
           html: `<!DOCTYPE html><title>${titles[i]}</title><p>${titles[i]} — chrony NTS 密钥 notes</p>` });
       }
     }, seed);
-    const shots = [];
     // 1. A page not saved yet: the state, "Save page", search and the newest links.
     const url = `${server.url}/fixtures/chrony/chrony-nts.html`;
     const page = await browser.ctx.newPage();
@@ -40,7 +40,6 @@ async function shoot({ lang, scheme, server }) {
     await popup.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}`));
     await popup.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
     await popup.locator('#results li').first().waitFor();
-    shots.push(['popup-unsaved', popup]);
     await save(popup, `popup-unsaved-${lang}-${scheme}.png`);
     // 2. Just saved: Undo offered; a search with a result chosen by keyboard.
     await popup.locator('#save-page').click();
@@ -49,10 +48,34 @@ async function shoot({ lang, scheme, server }) {
     await popup.locator('#results li[aria-selected=true] .snippet mark').first().waitFor({ timeout: 5000 });
     await popup.locator('#search').press('ArrowDown');
     await save(popup, `popup-saved-search-${lang}-${scheme}.png`);
+    // 3. A blank tab: what to do next.
+    const blank = await browser.ctx.newPage();
+    await blank.goto('about:blank');
+    const blankId = await browser.worker.evaluate(async () => Math.max(...(await chrome.tabs.query({})).filter((t) => !t.url).map((t) => t.id)));
+    await popup.goto(browser.extUrl(`src/pages/popup.html?tab=${blankId}`));
+    await popup.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
+    await save(popup, `popup-blank-tab-${lang}-${scheme}.png`);
     await popup.close();
+    await blank.close();
     await page.close();
   } finally {
     await browser.close();
+  }
+  // 4. No host: the install screen, in the popup and the manager.
+  const bare = await launch({ registerHost: false, locale: lang === 'zh' ? 'zh-CN' : 'en-US', colorScheme: scheme });
+  try {
+    const popup = await bare.ctx.newPage();
+    await popup.setViewportSize(POPUP);
+    await popup.goto(bare.extUrl('src/pages/popup.html'));
+    await popup.locator('#host-problem').waitFor({ timeout: 10_000 });
+    await save(popup, `popup-no-host-${lang}-${scheme}.png`);
+    const manager = await bare.ctx.newPage();
+    await manager.setViewportSize({ width: 1000, height: 480 });
+    await manager.goto(bare.extUrl('src/pages/manager.html'));
+    await manager.locator('#host-problem').waitFor({ timeout: 10_000 });
+    await save(manager, `manager-no-host-${lang}-${scheme}.png`);
+  } finally {
+    await bare.close();
   }
 }
 
