@@ -91,7 +91,7 @@ describe('with the host', { timeout: 240_000 }, () => {
     const url = `${server.url}/big.html`;
     const page = await browser.ctx.newPage();
     let t0 = Date.now();
-    await page.goto(url);
+    await page.goto(url, { timeout: 120_000 }); // a 10 MB page, on a loaded machine
     console.log(`loading the 10 MB page in the tab: ${Date.now() - t0} ms`);
     const tabId = await tabIdOf(browser.worker, url);
     t0 = Date.now();

@@ -122,6 +122,9 @@ describe('the popup saves only when asked', { timeout: 120_000 }, () => {
     await browser.worker.evaluate((id) => chrome.tabs.get(id).then((tab) => linksnap.onActionClicked(tab)), tabId);
     assert.equal(await browser.worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId), '✓');
     assert.deepEqual(await storedUrls(), [url]);
+    // Without a popup the manager (and this setting) is still reachable: it is the options
+    // page (right-click the button → Options).
+    assert.equal(await browser.worker.evaluate(() => chrome.runtime.getManifest().options_ui.page), 'src/pages/manager.html');
 
     await box.uncheck();
     await waitFor(() => browser.worker.evaluate(() => chrome.action.getPopup({}).then((p) => p.endsWith('/src/pages/popup.html'))),
