@@ -168,7 +168,7 @@ export async function launchFirefox({ locale = 'en-US' } = {}) {
   let bridge;
   async function background(fn, arg) {
     if (!bridge || bridge.isClosed()) {
-      bridge = await open(extUrl('src/pages/popup.html?autosave=0'));
+      bridge = await open(extUrl('src/pages/popup.html'));
       await bridge.evaluate(async () => { globalThis.bg = (await browser.runtime.getBackgroundPage()).linksnap; });
     }
     return bridge.evaluate(fn, arg);

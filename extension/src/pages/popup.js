@@ -7,8 +7,7 @@
 // given rather than "the active tab".
 
 import { api, errorText, h, hostCall, isHostProblem, localize, renderHostProblem, send, snippetElement, t, tagEditor, viewerUrl } from './common.js';
-import { nextIndex } from '../shared/format.js';
-import { debounce, formatLocalTime, menuTags } from '../shared/format.js';
+import { debounce, formatLocalTime, menuTags, nextIndex } from '../shared/format.js';
 import { addressFromInput, displayUrl, httpFallback, isBlankPage } from '../shared/url.js';
 
 const $ = (id) => document.getElementById(id);
