@@ -100,7 +100,7 @@ describe('Firefox: capture, search, view, tag, rename', { timeout: 120_000 }, ()
     await viewer.close();
   });
 
-  test('a script planted in a page ran live but not in its snapshot; typed values and shadow DOM are kept', async () => {
+  test('a script planted in a page ran live but not in its snapshot; typed text only with the setting, never the password', async () => {
     const url = `${server.url}/e2e/fixtures/fidelity/index.html`;
     const page = await ff.browser.newPage();
     await page.goto(url);
@@ -108,23 +108,56 @@ describe('Firefox: capture, search, view, tag, rename', { timeout: 120_000 }, ()
     await typeInto(page, '#secret', 'hunter2');
     assert.equal(await textOf(page, '#scripted'), 'ran on the live page');
     const id = await ff.tabIdOf(url);
-    const saved = await ff.background((tab) => bg.captureTab(tab).then((r) => ({ id: r.link.id })), id);
-    const viewerUrl = ff.extUrl(`src/pages/viewer.html?id=${saved.id}`);
-    const viewer = await ff.open(viewerUrl);
-    await until(viewer, 'the viewer', () => document.body.dataset.ready === 'true');
-    const seen = await ff.evalInChildFrame(viewerUrl, `({
-      scripted: document.getElementById('scripted').textContent,
-      scripts: document.querySelectorAll('script').length,
-      text: document.getElementById('text').value,
-      secret: document.getElementById('secret').value,
-      shadow: document.querySelector('x-card')?.shadowRoot?.getElementById('shadow-p')?.textContent ?? null,
-      unicode: document.getElementById('unicode').textContent,
-    })`);
-    assert.deepEqual(seen, {
-      scripted: 'ran on the live page', scripts: 0, text: 'typed value', secret: '',
-      shadow: 'SHADOW-TEXT', unicode: 'caf\u00e9 \u5bc6\u94a5 \u{1F600}',
-    });
-    await viewer.close();
+    const captureAndLook = async () => {
+      const saved = await ff.background((tab) => bg.captureTab(tab).then((r) => ({ id: r.link.id })), id);
+      const viewerUrl = ff.extUrl(`src/pages/viewer.html?id=${saved.id}`);
+      const viewer = await ff.open(viewerUrl);
+      await until(viewer, 'the viewer', () => document.body.dataset.ready === 'true');
+      const seen = await ff.evalInChildFrame(viewerUrl, `({
+        scripted: document.getElementById('scripted').textContent,
+        scripts: document.querySelectorAll('script').length,
+        text: document.getElementById('text').value,
+        secret: document.getElementById('secret').value,
+        shadow: document.querySelector('x-card')?.shadowRoot?.getElementById('shadow-p')?.textContent ?? null,
+        unicode: document.getElementById('unicode').textContent,
+      })`);
+      await viewer.close();
+      return seen;
+    };
+    const expected = { scripted: 'ran on the live page', scripts: 0, secret: '', shadow: 'SHADOW-TEXT', unicode: 'caf\u00e9 \u5bc6\u94a5 \u{1F600}' };
+    assert.deepEqual(await captureAndLook(), { ...expected, text: '' }, 'typed text is not kept by default');
+    await ff.background(() => browser.storage.local.set({ keepFormText: true }));
+    assert.deepEqual(await captureAndLook(), { ...expected, text: 'typed value' }, 'kept with the setting on');
+    await ff.background(() => browser.storage.local.remove('keepFormText'));
+    await page.close();
+  });
+
+  test('the toolbar setting removes the popup, so a click saves (action.onClicked); the popup\'s Undo removes a save', async () => {
+    const popupOf = () => ff.background(() => browser.action.getPopup({}));
+    assert.match(await popupOf(), /\/src\/pages\/popup\.html$/);
+    await ff.background(() => browser.storage.local.set({ saveOnToolbarClick: true }));
+    await waitFor(async () => (await popupOf()) === '', 5000, 'the popup to be removed');
+    const url = `${server.url}/e2e/fixtures/popup/form.html?firefox-toolbar`;
+    const page = await ff.browser.newPage();
+    await page.goto(url);
+    const id = await ff.tabIdOf(url);
+    const saved = await ff.background((tab) => bg.onActionClicked({ id: tab }).then((r) => ({ created: r.created, id: r.link.id })), id);
+    assert.equal(saved.created, true);
+    await ff.background(() => browser.storage.local.remove('saveOnToolbarClick').then(() => bg.applyToolbarSetting()));
+    await waitFor(async () => /popup\.html$/.test(await popupOf()), 5000, 'the popup to come back');
+
+    // The popup's Undo removes the link a save created.
+    const popup = await ff.open(ff.extUrl(`src/pages/popup.html?tab=${id}`));
+    await until(popup, 'the popup', () => document.body.dataset.ready === 'true');
+    await ff.background((i) => bg.host.request('rm', { id: i }), saved.id);
+    await popup.evaluate(() => location.reload());
+    await until(popup, 'the popup', () => document.body.dataset.ready === 'true' && document.getElementById('page-state').textContent === 'Not saved yet');
+    await popup.click('#save-page');
+    await until(popup, 'Undo', () => !document.getElementById('undo-save').hidden);
+    await popup.click('#undo-save');
+    await until(popup, 'the undo', () => document.getElementById('page-state').textContent === 'Not saved yet');
+    assert.equal((await ff.background((u) => bg.host.request('lookup', { url: u }), url)).link, null);
+    await popup.close();
     await page.close();
   });
 

@@ -188,7 +188,7 @@ describe('capture, search, view, tag, rename', { timeout: 90_000 }, () => {
   test('after the service worker is stopped, the next message starts it and a new host port', async () => {
     await browser.worker.evaluate(() => { globalThis.oldWorker = true; });
     const page = await browser.ctx.newPage();
-    await page.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}&autosave=0`));
+    await page.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}`));
     const cdp = await browser.ctx.newCDPSession(page);
     const { targetInfos } = await cdp.send('Target.getTargets');
     const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'));

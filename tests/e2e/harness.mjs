@@ -45,9 +45,10 @@ export async function startServer(root) {
 
 /**
  * Launches Chromium with the extension. `registerHost: false` leaves the host out (the
- * "host missing" path). Returns {ctx, worker, home, extUrl(path), close()}.
+ * "host missing" path); `locale` is the UI language (--lang and LANGUAGE); `colorScheme`
+ * 'dark' renders the pages dark. Returns {ctx, worker, home, extUrl(path), close()}.
  */
-export async function launch({ registerHost = true, locale = 'en-US' } = {}) {
+export async function launch({ registerHost = true, locale = 'en-US', colorScheme = 'light' } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'linksnap-e2e-'));
   const profile = join(root, 'profile');
   const home = join(root, 'home');
@@ -63,9 +64,10 @@ export async function launch({ registerHost = true, locale = 'en-US' } = {}) {
     executablePath: CHROMIUM,
     headless: true,
     locale,
+    colorScheme,
     viewport: { width: 1100, height: 800 },
     ignoreDefaultArgs: ['--disable-extensions'],
-    env: { ...process.env, LINKSNAP_HOME: home },
+    env: { ...process.env, LINKSNAP_HOME: home, LANGUAGE: locale.replace('-', '_') },
     timeout: 30_000,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -166,7 +168,7 @@ export async function launchFirefox({ locale = 'en-US' } = {}) {
   let bridge;
   async function background(fn, arg) {
     if (!bridge || bridge.isClosed()) {
-      bridge = await open(extUrl('src/pages/popup.html?autosave=0'));
+      bridge = await open(extUrl('src/pages/popup.html'));
       await bridge.evaluate(async () => { globalThis.bg = (await browser.runtime.getBackgroundPage()).linksnap; });
     }
     return bridge.evaluate(fn, arg);

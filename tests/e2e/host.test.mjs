@@ -14,16 +14,22 @@ describe('without a registered host', { timeout: 60_000 }, () => {
   before(async () => { requireBuilt(); browser = await launch({ registerHost: false, locale: 'zh-CN' }); });
   after(async () => { await browser?.close(); });
 
-  test('the popup says the host is missing and how to install it', async () => {
-    const popup = await browser.ctx.newPage();
-    await popup.goto(browser.extUrl('src/pages/popup.html'));
-    const problem = popup.locator('#host-problem');
-    await problem.waitFor({ timeout: 10_000 });
-    assert.match(await popup.locator('#host-problem-text').textContent(), /未安装.*bash installer\/install\.sh/);
-    assert.equal(await popup.locator('#host-problem strong').textContent(), 'LinkSnap 无法连接其辅助程序');
-    assert.equal(await popup.locator('#host-problem-fix').textContent(), 'bash installer/install.sh');
-    assert.equal(await popup.locator('#search').isVisible(), false);
-  });
+  // One screen, the same in the popup and the manager: what is missing, the command, Copy, Try again.
+  for (const [name, path] of [['popup', 'src/pages/popup.html'], ['manager', 'src/pages/manager.html']]) {
+    test(`the ${name} says the host is missing and how to install it, on one screen`, async () => {
+      const page = await browser.ctx.newPage();
+      await page.goto(browser.extUrl(path));
+      await page.locator('#host-problem').waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('#host-problem h2').textContent(), '安装 LinkSnap 辅助程序');
+      assert.match(await page.locator('#host-problem-text').textContent(), /尚未安装/);
+      assert.equal(await page.locator('#host-problem-fix').textContent(), 'bash installer/install.sh');
+      assert.equal(await page.locator('#host-problem button', { hasText: '复制' }).isVisible(), true);
+      assert.equal(await page.locator('#host-problem button', { hasText: '重试' }).isVisible(), true);
+      assert.equal(await page.locator('#search').isVisible(), false);
+      if (name === 'manager') assert.equal(await page.locator('table.links').isVisible(), false, 'no empty table');
+      await page.close();
+    });
+  }
 
   test('the background reports host_missing', async () => {
     const reply = await browser.worker.evaluate(() => linksnap.handlers.status().then(() => null, (e) => e.code));
@@ -85,7 +91,7 @@ describe('with the host', { timeout: 240_000 }, () => {
     const url = `${server.url}/big.html`;
     const page = await browser.ctx.newPage();
     let t0 = Date.now();
-    await page.goto(url);
+    await page.goto(url, { timeout: 120_000 }); // a 10 MB page, on a loaded machine
     console.log(`loading the 10 MB page in the tab: ${Date.now() - t0} ms`);
     const tabId = await tabIdOf(browser.worker, url);
     t0 = Date.now();

@@ -54,6 +54,22 @@ describe('the popup saves only when asked', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  test('on a blank tab the popup says what to do next, and an empty store says how to save a first page', async () => {
+    const page = await browser.ctx.newPage();
+    await page.goto('about:blank');
+    // Without the "tabs" permission a blank tab shows no URL at all: the newest such tab.
+    const tabId = await browser.worker.evaluate(async () => Math.max(...(await chrome.tabs.query({})).filter((t) => !t.url).map((t) => t.id)));
+    const popup = await openPopup(tabId);
+    assert.equal(await popup.locator('#page-title').textContent(), 'A new tab');
+    assert.match(await popup.locator('#page-state').textContent(), /^Nothing to save here\. Open a web page/);
+    assert.equal(await popup.locator('#save-page').isVisible(), false);
+    assert.match(await popup.locator('#result-count').textContent(), /^Nothing saved yet\. On a web page, press Save page/);
+    await popup.locator('#search').press('Enter');
+    assert.deepEqual(await storedUrls(), []);
+    await popup.close();
+    await page.close();
+  });
+
   test('Enter in the empty search box saves; Undo removes the link it created', async () => {
     const { page, url, tabId } = await openPage('popup/form.html?undo');
     const popup = await openPopup(tabId);
@@ -106,6 +122,9 @@ describe('the popup saves only when asked', { timeout: 120_000 }, () => {
     await browser.worker.evaluate((id) => chrome.tabs.get(id).then((tab) => linksnap.onActionClicked(tab)), tabId);
     assert.equal(await browser.worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId), '✓');
     assert.deepEqual(await storedUrls(), [url]);
+    // Without a popup the manager (and this setting) is still reachable: it is the options
+    // page (right-click the button → Options).
+    assert.equal(await browser.worker.evaluate(() => chrome.runtime.getManifest().options_ui.page), 'src/pages/manager.html');
 
     await box.uncheck();
     await waitFor(() => browser.worker.evaluate(() => chrome.action.getPopup({}).then((p) => p.endsWith('/src/pages/popup.html'))),
@@ -127,6 +146,29 @@ describe('the popup saves only when asked', { timeout: 120_000 }, () => {
     for (const url of [a.url, b.url]) await host('rm', { id: (await host('lookup', { url })).link.id });
     await a.page.close();
     await b.page.close();
+  });
+
+  test('"Add link" without a scheme tries https, then http for the loopback server, and says so', async () => {
+    const { page, tabId } = await openPage('popup/form.html?addlink');
+    const popup = await openPopup(tabId);
+    const typed = `${server.url.replace('http://', '')}/e2e/fixtures/fidelity/frame.html?typed`;
+    await popup.locator('#add-url').fill(typed);
+    await popup.locator('#add-url').press('Enter');
+    await popup.locator('#add-status.ok').waitFor({ timeout: 20_000 });
+    assert.match(await popup.locator('#add-status').textContent(), /^Saved over plain http, since the site did not answer over https: /);
+    const { link } = await host('lookup', { url: `http://${typed}` });
+    assert.ok(link, 'the http address was saved');
+    await host('rm', { id: link.id });
+
+    // Nothing listens on port 1: both tries fail, and the sentence has no library text.
+    await popup.locator('#add-url').fill('127.0.0.1:1/nothing');
+    await popup.locator('#add-form button').click();
+    await popup.locator('#add-status.error').waitFor({ timeout: 20_000 });
+    assert.equal(await popup.locator('#add-status').textContent(),
+      'Nothing answered at 127.0.0.1 (port 1). Is the address right and the server running?');
+    assert.deepEqual(await storedUrls(), []);
+    await popup.close();
+    await page.close();
   });
 
   describe('form text', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTagTree, debounce, formatBytes, formatLocalTime, menuTags, parseTags, safeSnippet, snippetParts } from '../../extension/src/shared/format.js';
+import { buildTagTree, debounce, formatBytes, formatLocalTime, menuTags, nextIndex, parseTags, safeSnippet, snippetParts, splitLastTag } from '../../extension/src/shared/format.js';
 
 test('times are shown in the given time zone', () => {
   assert.equal(formatLocalTime('2026-11-27T16:04:05.123Z', 'en-GB', 'Asia/Shanghai'), '28/11/2026, 00:04');
@@ -51,4 +51,20 @@ test('debounce runs once after the last call', async () => {
 test('formatBytes', () => {
   assert.equal(formatBytes(512), '512 B');
   assert.equal(formatBytes(10 * 1024 * 1024), '10 MB');
+});
+
+test('splitLastTag: the tags typed so far and the one being typed', () => {
+  assert.deepEqual(splitLastTag(''), { prefix: '', partial: '' });
+  assert.deepEqual(splitLastTag('li'), { prefix: '', partial: 'li' });
+  assert.deepEqual(splitLastTag('a, b,li'), { prefix: 'a, b, ', partial: 'li' });
+  assert.deepEqual(splitLastTag('笔记，时'), { prefix: '笔记， ', partial: '时' });
+  assert.deepEqual(splitLastTag('a、 '), { prefix: 'a、 ', partial: '' });
+});
+
+test('nextIndex: ↑/↓ through the results, back to the box above the first', () => {
+  assert.equal(nextIndex(-1, 1, 3), 0);
+  assert.equal(nextIndex(2, 1, 3), 2);
+  assert.equal(nextIndex(0, -1, 3), -1);
+  assert.equal(nextIndex(-1, -1, 3), -1);
+  assert.equal(nextIndex(5, 1, 0), -1);
 });

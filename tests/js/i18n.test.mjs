@@ -20,7 +20,7 @@ function usedKeys() {
   for (const f of [...files(join(EXT, 'src')), ...['base', 'chromium', 'firefox'].map((x) => join(EXT, `manifest.${x}.json`))]) {
     const text = readFileSync(f, 'utf8');
     for (const m of text.matchAll(/\bt\('([A-Za-z_]+)'/g)) keys.add(m[1]);
-    for (const m of text.matchAll(/data-i18n(?:-placeholder|-title)?="([A-Za-z_]+)"/g)) keys.add(m[1]);
+    for (const m of text.matchAll(/data-i18n(?:-placeholder|-title|-aria-label)?="([A-Za-z_]+)"/g)) keys.add(m[1]);
     for (const m of text.matchAll(/__MSG_([A-Za-z_]+)__/g)) keys.add(m[1]);
   }
   return keys;

@@ -2,7 +2,7 @@
 // i18n of the static markup, errors in words, and the editable tag list.
 
 import { describeError } from '../shared/messages.js';
-import { parseTags, snippetParts } from '../shared/format.js';
+import { parseTags, snippetParts, splitLastTag } from '../shared/format.js';
 
 export const api = globalThis.browser ?? globalThis.chrome;
 
@@ -46,11 +46,12 @@ export function isHostProblem(e) {
   return /^host_/.test(e?.code ?? '');
 }
 
-/** Fills [data-i18n] text, [data-i18n-placeholder] and [data-i18n-title]; sets lang/dir. */
+/** Fills [data-i18n] text, [data-i18n-placeholder], [data-i18n-title] and [data-i18n-aria-label]; sets lang/dir. */
 export function localize(root = document) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
   document.documentElement.lang = api.i18n.getUILanguage();
   document.documentElement.dir = t('@@bidi_dir') === '@@bidi_dir' ? 'ltr' : t('@@bidi_dir');
 }
@@ -71,10 +72,24 @@ export function h(tag, props = {}, ...children) {
 }
 
 /**
+ * Tag completion for a comma-separated tag field: fills `datalist` with the known tags,
+ * each prefixed by what is typed before the last comma, so the browser's own list
+ * completes the tag being typed. Call on input; `tags` are names, most used first.
+ */
+export function completeTags(input, datalist, tags) {
+  const { prefix, partial } = splitLastTag(input.value);
+  const typed = new Set(parseTags(prefix).map((x) => x.toLowerCase()));
+  const options = tags.filter((name) => !typed.has(name.toLowerCase()) &&
+    (!partial || name.toLowerCase().includes(partial.toLowerCase()))).slice(0, 50);
+  datalist.replaceChildren(...options.map((name) => h('option', { value: prefix + name })));
+}
+
+/**
  * An editable list of a link's tags: chips with a remove button and an input that adds
  * (Enter, comma-separated). `onChanged(link)` gets the updated link from the host.
+ * `completion` ({datalist, tags()}) offers the existing tags while typing.
  */
-export function tagEditor(link, onChanged, onError) {
+export function tagEditor(link, onChanged, onError, completion = null) {
   const box = h('div', { class: 'tag-editor' });
   const render = (current) => {
     box.replaceChildren(
@@ -87,8 +102,11 @@ export function tagEditor(link, onChanged, onError) {
         }, '×'))),
       h('input', {
         class: 'tag-input', type: 'text', placeholder: t('tagsPlaceholder'), 'aria-label': t('tagsPlaceholder'),
+        list: completion?.datalist.id,
+        oninput: (ev) => { if (completion) completeTags(ev.target, completion.datalist, completion.tags()); },
+        onfocus: (ev) => { if (completion) completeTags(ev.target, completion.datalist, completion.tags()); },
         onkeydown: async (ev) => {
-          if (ev.key !== 'Enter') return;
+          if (ev.key !== 'Enter' || ev.isComposing) return;
           const tags = parseTags(ev.target.value);
           if (!tags.length) return;
           try {
@@ -103,6 +121,28 @@ export function tagEditor(link, onChanged, onError) {
   };
   render(link);
   return box;
+}
+
+export const INSTALL_COMMAND = 'bash installer/install.sh';
+
+/**
+ * The one screen for "LinkSnap cannot reach its host", shared by the popup and the
+ * manager: what is wrong in words, the install command with a Copy button, and Try again.
+ * Fills `section` (hidden until now) from the error.
+ */
+export function renderHostProblem(section, e) {
+  const missing = e?.code === 'host_missing';
+  const copyButton = h('button', { type: 'button', id: 'host-problem-copy' }, t('hostCopy'));
+  copyButton.addEventListener('click', async () => {
+    try { await navigator.clipboard.writeText(INSTALL_COMMAND); copyButton.textContent = t('hostCopied'); } catch { /* select it by hand */ }
+  });
+  section.replaceChildren(
+    h('h2', { id: 'host-problem-title' }, missing ? t('hostMissingTitle') : t('hostProblemTitle')),
+    h('p', { id: 'host-problem-text' }, missing ? t('hostMissingIntro') : errorText(e)),
+    h('div', { class: 'command' }, h('code', { id: 'host-problem-fix' }, INSTALL_COMMAND), copyButton),
+    h('p', { class: 'muted small' }, t('hostMissingThen')),
+    h('button', { type: 'button', class: 'primary', onclick: () => location.reload() }, t('hostTryAgain')));
+  section.hidden = false;
 }
 
 /** URL of the viewer for a link (and optionally one of its snapshots). */

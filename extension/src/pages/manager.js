@@ -2,7 +2,7 @@
 // delete on each tag), search, multi-select to tag/untag/delete, and title editing
 // (double-click a title).
 
-import { api, errorText, h, hostCall, localize, snippetElement, t, viewerUrl } from './common.js';
+import { api, errorText, h, hostCall, isHostProblem, localize, renderHostProblem, snippetElement, t, viewerUrl } from './common.js';
 import { SETTINGS_DEFAULTS, withDefaults } from '../shared/settings.js';
 import { buildTagTree, debounce, formatLocalTime, parseTags } from '../shared/format.js';
 import { displayUrl } from '../shared/url.js';
@@ -11,6 +11,13 @@ const $ = (id) => document.getElementById(id);
 const state = { tag: null, query: '', links: [], selected: new Set(), seq: 0 };
 
 function report(e) {
+  if (isHostProblem(e) && e.code !== 'host_timeout') {
+    // No host, no links: one screen that says how to install it, not an empty table.
+    renderHostProblem($('host-problem'), e);
+    document.querySelector('.layout').hidden = true;
+    $('search').hidden = true;
+    return;
+  }
   $('message').hidden = !e;
   $('message').textContent = e ? errorText(e) : '';
 }

@@ -6,19 +6,22 @@
 // Tests open popup.html?tab=<tabId> in a tab of their own, so the page it speaks about is
 // given rather than "the active tab".
 
-import { api, errorText, h, hostCall, isHostProblem, localize, send, snippetElement, t, tagEditor, viewerUrl } from './common.js';
-import { debounce, formatLocalTime, menuTags } from '../shared/format.js';
-import { displayUrl, urlFromInput } from '../shared/url.js';
+import { api, errorText, h, hostCall, isHostProblem, localize, renderHostProblem, send, snippetElement, t, tagEditor, viewerUrl } from './common.js';
+import { debounce, formatLocalTime, menuTags, nextIndex } from '../shared/format.js';
+import { addressFromInput, displayUrl, httpFallback, isBlankPage } from '../shared/url.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 // lastSave: what the save made in this popup did ({created, linkId}), for Undo.
-const state = { tabId: null, page: null, filter: new Set(), query: '', searchSeq: 0, lastSave: null, busy: false };
+// results: those shown; active: the one ↑/↓ chose (-1: none, Enter in the box saves).
+// tagNames: every tag, most used first (chips, completion).
+const state = { tabId: null, page: null, filter: new Set(), query: '', searchSeq: 0, lastSave: null, busy: false,
+  results: [], active: -1, tagNames: [] };
 
 function showHostProblem(e) {
-  $('host-problem').hidden = false;
-  $('host-problem-text').textContent = errorText(e);
-  for (const el of document.querySelectorAll('.search, .add-link, #page')) el.hidden = true;
+  renderHostProblem($('host-problem'), e);
+  for (const el of document.querySelectorAll('.search, .add-link, #add-status, #page')) el.hidden = true;
+  document.body.dataset.ready = 'true';
 }
 
 async function currentTab() {
@@ -31,13 +34,13 @@ async function currentTab() {
 function renderPage({ busy = false, message = '', error = null } = {}) {
   const page = state.page;
   $('page').hidden = false;
-  $('page-title').textContent = page.link?.title || page.title || displayUrl(page.url);
+  $('page-title').textContent = page.link?.title || (isBlankPage(page.url) ? t('pageBlankTitle') : page.title || displayUrl(page.url));
   $('page-title').title = page.url;
   const stateEl = $('page-state');
   stateEl.className = error ? 'error' : busy ? 'muted' : page.link ? 'ok' : 'muted';
   if (error) stateEl.textContent = errorText(error);
   else if (busy) stateEl.textContent = message || t('pageSaving');
-  else if (!page.capturable) stateEl.textContent = t('errNotCapturable');
+  else if (!page.capturable) stateEl.textContent = isBlankPage(page.url) ? t('pageBlank') : t('errNotCapturable');
   else if (page.link) {
     stateEl.textContent = t('pageSavedAt', [formatLocalTime(page.link.last_captured_at ?? page.link.updated_at)]) +
       (page.link.snapshot_count > 1 ? ` · ${t('snapshotsCount', [String(page.link.snapshot_count)])}` : '');
@@ -59,7 +62,8 @@ function renderPage({ busy = false, message = '', error = null } = {}) {
   open.hidden = !page.link;
   if (page.link) open.href = viewerUrl(page.link.id);
   $('page-tags').replaceChildren(page.link
-    ? tagEditor(page.link, (link) => { state.page.link = link; loadTagChips(); runSearch(); }, (e) => renderPage({ error: e }))
+    ? tagEditor(page.link, (link) => { state.page.link = link; loadTagChips(); runSearch(); }, (e) => renderPage({ error: e }),
+      { datalist: $('tag-options'), tags: () => state.tagNames })
     : '');
 }
 
@@ -121,6 +125,7 @@ async function loadPage() {
 async function loadTagChips() {
   let tags = [];
   try { tags = (await hostCall('tags')).tags ?? []; } catch { return; }
+  state.tagNames = menuTags(tags, tags.length);
   const names = menuTags(tags, 12);
   for (const f of state.filter) if (!names.includes(f)) names.push(f);
   $('tag-chips').replaceChildren(...names.map((name) => h('button', {
@@ -133,10 +138,11 @@ async function loadTagChips() {
   }, name)));
 }
 
-function resultItem(r) {
-  return h('li', {},
-    h('a', { class: 'title', href: viewerUrl(r.id), target: '_blank', title: t('openSnapshot') }, r.title || displayUrl(r.url)),
-    h('div', { class: 'url' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', title: t('openLive') }, displayUrl(r.url))),
+function resultItem(r, index) {
+  return h('li', { id: `result-${index}`, role: 'option', 'aria-selected': 'false',
+    onclick: (ev) => { if (!ev.target.closest('a')) openResult(index, ev.shiftKey); } },
+    h('a', { class: 'title', href: viewerUrl(r.id), target: '_blank', title: t('openSnapshot'), tabindex: '-1' }, r.title || displayUrl(r.url)),
+    h('div', { class: 'url' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', title: t('openLive'), tabindex: '-1' }, displayUrl(r.url))),
     r.snippet ? snippetElement(r.snippet) : null,
     h('div', { class: 'meta' },
       ...(r.tags ?? []).map((tag) => h('span', { class: 'chip' }, tag)),
@@ -158,29 +164,81 @@ async function runSearch() {
     return;
   }
   if (seq !== state.searchSeq) return; // a newer query was typed meanwhile
-  $('result-count').textContent = results.length ? '' : state.query ? t('popupNoResults') : '';
+  $('result-count').textContent = results.length ? ''
+    : state.query || state.filter.size ? t('popupNoResults') : t('popupNothingSaved');
+  state.results = results;
   $('results').replaceChildren(...results.map(resultItem));
+  // With a query, Enter opens the best match; without one it saves the page.
+  setActive(state.query && results.length ? 0 : -1);
+  $('search').setAttribute('aria-expanded', String(results.length > 0));
+}
+
+function setActive(index) {
+  state.active = index;
+  for (const li of $('results').children) li.setAttribute('aria-selected', 'false');
+  const li = index >= 0 ? $(`result-${index}`) : null;
+  if (li) {
+    li.setAttribute('aria-selected', 'true');
+    li.scrollIntoView({ block: 'nearest' });
+    $('search').setAttribute('aria-activedescendant', li.id);
+  } else $('search').removeAttribute('aria-activedescendant');
+}
+
+/** Opens a result in a new tab: its snapshot, or with `live` the page itself. */
+function openResult(index, live) {
+  const r = state.results[index];
+  if (!r) return;
+  api.tabs.create({ url: live ? r.url : viewerUrl(r.id) });
+}
+
+// The search box is a combobox over the results: ↑/↓ choose, Enter opens the snapshot,
+// Shift+Enter the live page; Enter with nothing chosen and nothing typed saves the page.
+function onSearchKey(ev) {
+  if (ev.isComposing) return; // an IME is composing (Chinese input): its keys are its own
+  if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+    ev.preventDefault();
+    setActive(nextIndex(state.active, ev.key === 'ArrowDown' ? 1 : -1, state.results.length));
+  } else if (ev.key === 'Enter') {
+    ev.preventDefault();
+    if (state.active >= 0) openResult(state.active, ev.shiftKey);
+    else if (!ev.target.value.trim()) capture();
+  }
 }
 const searchSoon = debounce(runSearch, 180);
 
 // --- Add link -------------------------------------------------------------------------
+// An address typed without a scheme is tried as https; when that fails the way a plain
+// http server makes it fail (or a local server does not answer), http is tried and the
+// outcome says so.
 async function addLink(ev) {
   ev.preventDefault();
   const status = $('add-status');
-  const url = urlFromInput($('add-url').value);
-  if (!url) { status.className = 'error small'; status.textContent = t('errInvalidUrl', [$('add-url').value]); return; }
-  status.className = 'muted small';
-  status.textContent = t('popupAdding');
+  const typed = $('add-url').value;
+  const address = addressFromInput(typed);
+  const show = (cls, text) => { status.className = `${cls} small`; status.textContent = text; };
+  if (!address) { show('error', t('errInvalidUrl', [typed.trim()])); return; }
+  show('muted', t('popupAdding'));
+  let result;
+  let overHttp = false;
   try {
-    const result = await hostCall('add', { url });
-    status.className = 'ok small';
-    status.textContent = t('popupAdded', [result.link.title || displayUrl(result.link.url)]);
-    $('add-url').value = '';
-    runSearch();
+    try {
+      result = await hostCall('add', { url: address.url });
+    } catch (e) {
+      const fallback = httpFallback(address, e);
+      if (!fallback) throw e;
+      show('muted', t('popupTryingHttp'));
+      result = await hostCall('add', { url: fallback });
+      overHttp = true;
+    }
   } catch (e) {
-    status.className = 'error small';
-    status.textContent = errorText(e);
+    show('error', errorText(e));
+    return;
   }
+  const name = result.link.title || displayUrl(result.link.url);
+  show('ok', overHttp ? t('popupAddedOverHttp', [name]) : t('popupAdded', [name]));
+  $('add-url').value = '';
+  loadTagChips();
+  runSearch();
 }
 
 const STAGE_KEYS = { capturing: 'stageCapturing', sending: 'stageSending', processing: 'stageProcessing', storing: 'stageStoring' };
@@ -199,10 +257,7 @@ async function main() {
     api.tabs.create({ url: api.runtime.getURL('src/pages/manager.html') });
   });
   $('search').addEventListener('input', (ev) => { state.query = ev.target.value.trim(); searchSoon(); });
-  $('search').addEventListener('keydown', (ev) => {
-    // Enter in the empty search box saves the page: one key, the popup opens focused here.
-    if (ev.key === 'Enter' && !ev.isComposing && !ev.target.value.trim()) { ev.preventDefault(); capture(); }
-  });
+  $('search').addEventListener('keydown', onSearchKey);
   $('save-page').addEventListener('click', capture);
   $('undo-save').addEventListener('click', undoSave);
   $('add-form').addEventListener('submit', addLink);

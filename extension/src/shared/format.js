@@ -111,3 +111,20 @@ export function formatBytes(n) {
   while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
+
+/** "a, b, li" → {prefix: "a, b, ", partial: "li"}: the tags typed so far and the one being typed. */
+export function splitLastTag(text) {
+  const s = String(text ?? '');
+  const at = Math.max(s.lastIndexOf(','), s.lastIndexOf('，'), s.lastIndexOf('、'));
+  const prefix = at < 0 ? '' : `${s.slice(0, at + 1).trimEnd()} `;
+  return { prefix, partial: s.slice(at + 1).trim() };
+}
+
+/**
+ * Keyboard movement through `count` results: from `index` (-1: the search box) by `step`
+ * (±1), stopping at the last one and going back to the box (-1) above the first.
+ */
+export function nextIndex(index, step, count) {
+  if (count <= 0) return -1;
+  return Math.max(-1, Math.min(count - 1, index + step));
+}

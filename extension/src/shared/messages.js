@@ -73,11 +73,23 @@ export function isAllowed(kind) {
 }
 
 /**
- * The i18n message key (and substitutions) that explains an error to a person.
- * `error` is {code, message} from the host or the background.
+ * The i18n message key and substitutions that explain an error to a person:
+ * {key, subs}. The host's and the browser's own texts are English and often library text
+ * ("error:0A00010B:SSL routines::wrong version number"), so they are never shown: only
+ * what a sentence needs (a host name, a port, an HTTP status) is taken out of them.
  */
 export function errorMessageKey(error) {
   const code = error?.code ?? 'internal_error';
+  const message = String(error?.message ?? '');
+  if (code === 'fetch_failed') return fetchFailure(message);
+  if (code === 'http_error') {
+    const status = /\bHTTP (\d{3})\b/.exec(message)?.[1];
+    return status ? { key: 'errHttpStatus', subs: [status] } : { key: 'errHttpError', subs: [] };
+  }
+  if (code === 'timeout') {
+    const connect = /could not connect to (\S+) port/.exec(message);
+    return connect ? { key: 'errConnectTimeout', subs: [connect[1]] } : { key: 'errTimeout', subs: [] };
+  }
   const known = {
     host_missing: 'errHostMissing',
     host_forbidden: 'errHostForbidden',
@@ -88,19 +100,37 @@ export function errorMessageKey(error) {
     capture_blocked: 'errCaptureBlocked',
     capture_failed: 'errCaptureFailed',
     forbidden: 'errForbidden',
-    invalid_url: 'errInvalidUrl',
+    invalid_url: 'errInvalidAddress',
     unsupported_scheme: 'errUnsupportedScheme',
-    fetch_failed: 'errFetchFailed',
-    http_error: 'errHttpError',
-    timeout: 'errTimeout',
-    too_many_redirects: 'errFetchFailed',
+    too_many_redirects: 'errTooManyRedirects',
     too_large: 'errTooLarge',
     io_error: 'errIo',
     database_error: 'errDatabase',
     not_found: 'errNotFound',
     conflict: 'errConflict',
   };
-  return { key: known[code] ?? 'errGeneric', detail: String(error?.message ?? '') };
+  if (known[code]) return { key: known[code], subs: [] };
+  return { key: 'errGeneric', subs: [code] };
+}
+
+// The host's fetch_failed messages (net/curl_fetcher.cpp describe_failure), by what a
+// person can do about each.
+const FETCH_FAILURES = [
+  [/could not resolve host (\S+)/, 'errFetchDns'],
+  [/could not connect to (\S+) port (\S+?):/, 'errFetchConnect'],
+  [/TLS certificate of (\S+) could not be verified/, 'errFetchCertificate'],
+  [/TLS handshake with (\S+) failed/, 'errFetchTls'],
+  [/^(\S+) closed the connection without answering/, 'errFetchNoAnswer'],
+  [/the connection to (\S+) broke/, 'errFetchBroken'],
+  [/^(\S+) sent a response that is not valid HTTP/, 'errFetchNotHttp'],
+];
+
+function fetchFailure(message) {
+  for (const [pattern, key] of FETCH_FAILURES) {
+    const m = pattern.exec(message);
+    if (m) return { key, subs: m.slice(1) };
+  }
+  return { key: 'errFetchFailed', subs: [] };
 }
 
 /**
@@ -124,12 +154,8 @@ function tags(a) {
 }
 function optTags(a) { return a.tags === undefined ? null : tags(a); }
 
-/**
- * One sentence a person can act on for an error, in their language: `t` is
- * i18n.getMessage. The host's own text is added when it says more than the code.
- */
+/** One sentence a person can act on for an error, in their language: `t` is i18n.getMessage. */
 export function describeError(error, t) {
-  const { key, detail } = errorMessageKey(error);
-  const text = t(key, [detail]) || detail || String(error?.code ?? 'error');
-  return text;
+  const { key, subs } = errorMessageKey(error);
+  return t(key, subs) || String(error?.code ?? 'error');
 }

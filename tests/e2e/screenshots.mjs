@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Screenshots of the popup (a page not saved, just saved with a search, a blank tab, no
+// host) and the manager's no-host screen, from the real extension and host, light and
+// dark, English and Chinese, into docs/screenshots/ (so the pictures stay true to the code):
+//   LINKSNAP_BUILD_DIR=build node tests/e2e/screenshots.mjs
+// Each language/scheme gets a fresh profile and store, seeded through the host.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, launch, requireBuilt, startServer, tabIdOf } from './harness.mjs';
+
+const OUT = join(REPO, 'docs/screenshots');
+const POPUP = { width: 400, height: 560 };
+
+const SEED = {
+  en: { titles: ['Configuring chrony with NTS', 'SQLite FTS5 tokenizers', 'Reading a libcurl multi loop',
+    'Declarative shadow DOM', 'Notes on WebExtension messaging', 'Gumbo HTML parser internals'],
+    tags: [['linux', 'time'], ['database'], ['network', 'c'], ['web'], ['web', 'extensions'], ['c', 'parsing']] },
+  zh: { titles: ['chrony 与 NTS 配置', 'SQLite FTS5 分词器', '阅读 libcurl 多路循环', '声明式影子 DOM',
+    'WebExtension 消息机制笔记', 'Gumbo HTML 解析器内部'],
+    tags: [['笔记/时间', 'linux'], ['数据库'], ['网络', 'c'], ['网页'], ['网页', '扩展'], ['c', '解析']] },
+};
+
+async function shoot({ lang, scheme, server }) {
+  const browser = await launch({ locale: lang === 'zh' ? 'zh-CN' : 'en-US', colorScheme: scheme });
+  try {
+    const seed = SEED[lang];
+    await browser.worker.evaluate(async ({ titles, tags }) => {
+      for (let i = 0; i < titles.length; i++) {
+        await linksnap.host.request('save', { url: `https://example.org/notes/${i}`, title: titles[i], tags: tags[i],
+          html: `<!DOCTYPE html><title>${titles[i]}</title><p>${titles[i]} — chrony NTS 密钥 notes</p>` });
+      }
+    }, seed);
+    // 1. A page not saved yet: the state, "Save page", search and the newest links.
+    const url = `${server.url}/fixtures/chrony/chrony-nts.html`;
+    const page = await browser.ctx.newPage();
+    await page.goto(url);
+    const tabId = await tabIdOf(browser.worker, url);
+    const popup = await browser.ctx.newPage();
+    await popup.setViewportSize(POPUP);
+    await popup.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}`));
+    await popup.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
+    await popup.locator('#results li').first().waitFor();
+    await save(popup, `popup-unsaved-${lang}-${scheme}.png`);
+    // 2. Just saved: Undo offered; a search with a result chosen by keyboard.
+    await popup.locator('#save-page').click();
+    await popup.locator('#undo-save').waitFor({ timeout: 20_000 });
+    await popup.locator('#search').fill(lang === 'zh' ? '密钥' : 'chrony');
+    await popup.locator('#results li[aria-selected=true] .snippet mark').first().waitFor({ timeout: 5000 });
+    await popup.locator('#search').press('ArrowDown');
+    await save(popup, `popup-saved-search-${lang}-${scheme}.png`);
+    // 3. A blank tab: what to do next.
+    const blank = await browser.ctx.newPage();
+    await blank.goto('about:blank');
+    const blankId = await browser.worker.evaluate(async () => Math.max(...(await chrome.tabs.query({})).filter((t) => !t.url).map((t) => t.id)));
+    await popup.goto(browser.extUrl(`src/pages/popup.html?tab=${blankId}`));
+    await popup.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
+    await save(popup, `popup-blank-tab-${lang}-${scheme}.png`);
+    await popup.close();
+    await blank.close();
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+  // 4. No host: the install screen, in the popup and the manager.
+  const bare = await launch({ registerHost: false, locale: lang === 'zh' ? 'zh-CN' : 'en-US', colorScheme: scheme });
+  try {
+    const popup = await bare.ctx.newPage();
+    await popup.setViewportSize(POPUP);
+    await popup.goto(bare.extUrl('src/pages/popup.html'));
+    await popup.locator('#host-problem').waitFor({ timeout: 10_000 });
+    await save(popup, `popup-no-host-${lang}-${scheme}.png`);
+    const manager = await bare.ctx.newPage();
+    await manager.setViewportSize({ width: 1000, height: 480 });
+    await manager.goto(bare.extUrl('src/pages/manager.html'));
+    await manager.locator('#host-problem').waitFor({ timeout: 10_000 });
+    await save(manager, `manager-no-host-${lang}-${scheme}.png`);
+  } finally {
+    await bare.close();
+  }
+}
+
+async function save(page, name) {
+  await page.screenshot({ path: join(OUT, name) });
+  console.log(join('docs/screenshots', name));
+}
+
+requireBuilt();
+mkdirSync(OUT, { recursive: true });
+const server = await startServer(join(REPO, 'tests'));
+try {
+  for (const lang of ['en', 'zh']) for (const scheme of ['light', 'dark']) await shoot({ lang, scheme, server });
+} finally {
+  server.stop();
+}
