@@ -119,6 +119,15 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       app.add_subcommand("show", "Show a link, its snapshots and the resources of the newest one");
   show->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
 
+  std::vector<std::int64_t> diff_snapshots;
+  auto* diff = app.add_subcommand(
+      "diff", "Show what changed in a page's text (and resources) between two snapshots");
+  diff->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+  diff->add_option("snapshots", diff_snapshots,
+                   "Two snapshot ids, older first (default: the newest and the one before)")
+      ->expected(0, 2)
+      ->check(CLI::PositiveNumber);
+
   auto* exp = app.add_subcommand(
       "export", "Write a snapshot as one self-contained HTML file (opens offline)");
   exp->add_option("id", id, "Link id (its newest snapshot)")
@@ -195,6 +204,17 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } else if (show->parsed()) {
     inv.command = "show";
     inv.args["id"] = id;
+  } else if (diff->parsed()) {
+    if (diff_snapshots.size() == 1) {
+      err << "linksnap diff: give two snapshot ids (older first), or none\n";
+      return 2;
+    }
+    inv.command = "diff";
+    inv.args["id"] = id;
+    if (diff_snapshots.size() == 2) {
+      inv.args["from"] = diff_snapshots[0];
+      inv.args["to"] = diff_snapshots[1];
+    }
   } else if (exp->parsed()) {
     inv.command = "export";
     inv.args["id"] = id;
@@ -278,6 +298,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << format_search(r.at("results"), ::isatty(STDOUT_FILENO) != 0);
   } else if (inv.command == "show") {
     out << format_show(r);
+  } else if (inv.command == "diff") {
+    out << format_diff(r, ::isatty(STDOUT_FILENO) != 0);
   } else if (inv.command == "tag" || inv.command == "untag" || inv.command == "update") {
     out << format_links(json::array({r.at("link")}), terminal_width());
   } else if (inv.command == "export") {

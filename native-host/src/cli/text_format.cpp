@@ -256,4 +256,46 @@ std::string format_check(const json& report) {
   return s.str();
 }
 
+std::string format_diff(const json& result, bool color) {
+  std::ostringstream out;
+  const json& from = result.at("from");
+  const json& to = result.at("to");
+  out << "Snapshot " << from.value("id", 0) << " (" << local_time(from.value("captured_at", json())) << ") → "
+      << to.value("id", 0) << " (" << local_time(to.value("captured_at", json())) << ")\n";
+  if (result.value("identical", false)) {
+    out << "The text did not change.\n";
+  } else {
+    out << "Text: " << result.value("inserted_chars", 0) << " characters inserted, "
+        << result.value("deleted_chars", 0) << " deleted, in " << result.at("hunks").size()
+        << (result.at("hunks").size() == 1 ? " place" : " places") << ".\n";
+  }
+  const char* del_open = color ? "\x1b[31m[-" : "[-";
+  const char* del_close = color ? "-]\x1b[0m" : "-]";
+  const char* ins_open = color ? "\x1b[32m{+" : "{+";
+  const char* ins_close = color ? "+}\x1b[0m" : "+}";
+  for (const auto& hunk : result.at("hunks")) {
+    out << "\n@@ -" << hunk.value("old_offset", 0) << " +" << hunk.value("new_offset", 0) << " @@\n";
+    for (const auto& seg : hunk.at("segments")) {
+      const std::string op = seg.value("op", "");
+      const std::string text = seg.value("text", "");
+      if (op == "insert") {
+        out << ins_open << text << ins_close;
+      } else if (op == "delete") {
+        out << del_open << text << del_close;
+      } else {
+        out << text;
+      }
+    }
+    out << "\n";
+  }
+  const json& res = result.at("resources");
+  for (const auto& [key, label] : {std::pair{"added", "Resources added"}, std::pair{"removed", "Resources removed"},
+                                   std::pair{"changed", "Resources changed"}}) {
+    if (res.at(key).empty()) continue;
+    out << "\n" << label << " (" << res.at(key).size() << "):\n";
+    for (const auto& u : res.at(key)) out << "  " << u.get<std::string>() << "\n";
+  }
+  return out.str();
+}
+
 }  // namespace linksnap::cli

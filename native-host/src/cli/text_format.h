@@ -19,6 +19,10 @@ std::string format_saved(const nlohmann::json& result);
 std::string format_links(const nlohmann::json& links, std::size_t width);
 std::string format_search(const nlohmann::json& results, bool color);
 std::string format_show(const nlohmann::json& result);
+// `diff`: a header naming both snapshots, then each hunk with deletions as [-…-] and
+// insertions as {+…+} (like git's word diff), in red and green on a terminal; then the
+// resources added, removed and changed.
+std::string format_diff(const nlohmann::json& result, bool color);
 std::string format_tags(const nlohmann::json& tags);
 std::string format_check(const nlohmann::json& report);
 // `linksnap export`: which snapshot went to which file, and how big it is.

@@ -21,6 +21,8 @@ Result<json> show(Context& ctx, const json& args);
 Result<json> view(Context& ctx, const json& args);
 // The same self-contained document as view, for writing to a file (`linksnap export`).
 Result<json> export_snapshot(Context& ctx, const json& args);
+// What changed between two snapshots of a link (history_commands.cpp).
+Result<json> diff(Context& ctx, const json& args);
 // Changing links.
 Result<json> update(Context& ctx, const json& args);
 Result<json> remove_link(Context& ctx, const json& args);

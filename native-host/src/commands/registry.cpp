@@ -14,6 +14,7 @@ const std::vector<CommandInfo>& all_commands() {
       {"list", list, false},
       {"search", search, false},
       {"show", show, false},
+      {"diff", diff, false},
       {"view", view, false},
       {"export", export_snapshot, false},
       {"update", update, true},
