@@ -78,11 +78,18 @@ reliability_tests() {
   tests/fuzz/run.sh "${LINKSNAP_FUZZ_SECONDS:-15}"
 }
 
+hostile_tests() {
+  # A loopback server that attacks add and the host (tests/hostile/); CI adds the long pass.
+  python3 tests/hostile/hostile_test.py --build "$build"
+  [[ ${CI:-} != true ]] || python3 tests/hostile/hostile_test.py --build "$build" --long
+}
+
 # Each suite is a function; adding one is one line here.
 steps=(
   configure_and_build
   native_tests
   reliability_tests
+  hostile_tests
   shell_lint
   js_tests
   webext_lint
