@@ -409,6 +409,35 @@ TEST(CharsetUtf8Test, SanitizeAlwaysProducesValidUtf8) {
   }
 }
 
+// --- stylesheets ---------------------------------------------------------------------------
+
+TEST(CharsetDetectCssTest, DeclarationsInCssOrder) {
+  EXPECT_EQ(detect_css("text/css; charset=big5", "\xEF\xBB\xBF@charset \"gbk\";"), "utf-8");
+  EXPECT_EQ(detect_css("text/css; charset=big5", "@charset \"gbk\"; a{}"), "big5");
+  EXPECT_EQ(detect_css("text/css", "@charset \"GB2312\"; a{}"), "gbk");
+  EXPECT_EQ(detect_css("text/css", "@charset \"utf-16\"; a{}"), "utf-8");
+  // Not byte-exact, so not a declaration (CSS Syntax 3.2).
+  EXPECT_EQ(detect_css("text/css", "@charset 'gbk'; a{}"), "utf-8");
+  EXPECT_EQ(detect_css("text/css", "@CHARSET \"gbk\"; a{}"), "utf-8");
+}
+
+TEST(CharsetDetectCssTest, UndeclaredGbkStylesheetIsDetected) {
+  const std::string css =
+      "/* 这是一个没有声明字符编码的样式表，字体名称是中文的。 */\n"
+      "body { font-family: \"微软雅黑\", \"宋体\", sans-serif; }\n"
+      ".title::before { content: \"未声明编码的网页：\"; }\n";
+  const std::string bytes = encode(css, "GBK");
+  ASSERT_EQ(detect_css("text/css", bytes), "gb18030");
+  EXPECT_EQ(decoded(bytes, "gb18030"), css);
+}
+
+TEST(CharsetDetectCssTest, FallbackIsUtf8OrTheReferringDocumentsEncoding) {
+  EXPECT_EQ(detect_css("text/css", "a { content: \"é\" }"), "utf-8");
+  EXPECT_EQ(detect_css("", "a{}\xE9 "), "utf-8");  // not UTF-8, too short to guess
+  EXPECT_EQ(detect_css("", "a{}\xE9 ", "gbk"), "gbk");
+  EXPECT_EQ(detect_css("", "a{}\xE9 ", "bogus"), "utf-8");
+}
+
 // --- end to end: `linksnap add` of an undeclared GBK page, then `linksnap search` ---------
 
 TEST(CharsetCliTest, UndeclaredGbkPageIsSavedWithItsTitleAndFoundBySearch) {

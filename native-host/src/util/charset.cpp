@@ -796,6 +796,32 @@ std::string detect_html(std::string_view content_type_header, std::string_view b
   return "windows-1252";
 }
 
+std::string detect_css(std::string_view content_type_header, std::string_view body,
+                       std::string_view fallback) {
+  std::size_t bom = 0;
+  if (std::string_view from_bom = bom_encoding(body, &bom); !from_bom.empty()) {
+    return std::string(from_bom);
+  }
+  if (std::string from_header = charset_from_content_type(content_type_header);
+      !from_header.empty()) {
+    return from_header;
+  }
+  constexpr std::string_view kAtCharset = "@charset \"";  // byte-exact, as CSS requires
+  if (body.substr(0, kAtCharset.size()) == kAtCharset) {
+    const std::size_t close = body.find("\";", kAtCharset.size());
+    if (close != std::string_view::npos && close - kAtCharset.size() <= kMaxLabelLength) {
+      const std::string declared =
+          canonical_label(body.substr(kAtCharset.size(), close - kAtCharset.size()));
+      if (declared == "utf-16le" || declared == "utf-16be") return "utf-8";
+      if (!declared.empty()) return declared;
+    }
+  }
+  if (check_utf8(body) != Utf8State::kInvalid) return "utf-8";
+  if (std::string detected = autodetect(body); !detected.empty()) return detected;
+  std::string from_fallback = canonical_label(fallback);
+  return from_fallback.empty() ? std::string("utf-8") : from_fallback;
+}
+
 Result<std::string> to_utf8(std::string_view bytes, std::string_view charset) {
   // detect_html gives encoding names; "replacement" is the one name that is no label (fuzz
   // finding: <meta charset="hz-gb-2312"> made `add` fail with "unknown character encoding").

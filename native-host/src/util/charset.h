@@ -20,6 +20,13 @@ namespace linksnap::charset {
 // Unknown labels are skipped.
 std::string detect_html(std::string_view content_type_header, std::string_view body);
 
+// Encoding of a stylesheet, in CSS Syntax's order: BOM > Content-Type charset > an exact
+// `@charset "label";` at the very start (UTF-16 labels mean "utf-8") > "utf-8" if the bytes
+// are valid UTF-8 > the same uchardet guess as detect_html > `fallback` (CSS: the referring
+// document's encoding; "utf-8" when unknown).
+std::string detect_css(std::string_view content_type_header, std::string_view body,
+                       std::string_view fallback = "utf-8");
+
 // The canonical encoding named by a Content-Type header's charset parameter; "" if none/unknown.
 std::string charset_from_content_type(std::string_view content_type_header);
 
