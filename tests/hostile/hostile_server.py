@@ -7,7 +7,6 @@ Routes are registered by path (query ignored), so cases running in parallel use 
 """
 import socket
 import threading
-import time
 import urllib.parse
 import zlib
 
@@ -176,11 +175,3 @@ class HostileServer:
             except OSError:
                 pass
 
-
-def drip(client, head_bytes, interval, stop):
-    """Sends bytes one at a time, `interval` s apart, until the client leaves or `stop`."""
-    for b in head_bytes:
-        if stop.is_set():
-            return
-        client.send(bytes([b]))
-        time.sleep(interval)
