@@ -538,7 +538,8 @@ def run_case(case, server, build):
         status, out, err, *_ = cli(build, home, "check", "--json")
         report = parse_json(out)
         if status != 0 or report is None or report.get("problems") or report.get("leftovers"):
-            fail(f"check is not clean ({status}): {(out or err).strip()[:300]}")
+            found = (report.get("problems", []) + report.get("leftovers", [])) if report else err
+            fail(f"check is not clean ({exit_text(status)}): {str(found)[:300]}")
         stray = stray_files(home)
         if stray:
             fail(f"stray files: {stray[:5]}")
