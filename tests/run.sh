@@ -12,7 +12,7 @@ cd "$repo"
 # Suites in the order they run; each is a function of the same name below (adding one is
 # a line here, one in `requirements` if it needs a tool, and its function). The build
 # always runs.
-suites=(native reliability fuzz shell_lint js webext_lint e2e firefox)
+suites=(native reliability hostile fuzz shell_lint js webext_lint e2e firefox)
 
 usage() {
   cat <<EOF
@@ -47,7 +47,7 @@ wanted() { [[ " ${skipped[*]} " != *" $1 "* ]]; }
 # What each suite needs that a fresh machine may lack: "suite|command or path|Debian package".
 requirements=(
   "native|cmake|cmake" "native|ninja|ninja-build" "native|c++|build-essential"
-  "reliability|python3|python3"
+  "reliability|python3|python3" "hostile|python3|python3"
   "fuzz|clang++|clang"
   "shell_lint|shellcheck|shellcheck"
   "js|node|nodejs" "webext_lint|npm|npm" "e2e|npm|npm" "firefox|npm|npm"
@@ -149,6 +149,12 @@ reliability() {
 fuzz() {
   # A short pass of every libFuzzer target (built with clang in its own directory).
   tests/fuzz/run.sh "${LINKSNAP_FUZZ_SECONDS:-15}"
+}
+
+hostile() {
+  # A loopback server that attacks add and the host (tests/hostile/); CI adds the long pass.
+  python3 tests/hostile/hostile_test.py --build "$build"
+  [[ ${CI:-} != true ]] || python3 tests/hostile/hostile_test.py --build "$build" --long
 }
 
 preflight

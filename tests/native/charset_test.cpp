@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <iconv.h>
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <fstream>
 #include <random>
 #include <string>
 
+#include "http_server.h"
 #include "test_util.h"
 
 namespace linksnap::charset {
@@ -161,9 +164,80 @@ TEST(CharsetDetectTest, Utf8CutOffAtTheEndIsStillUtf8) {
   EXPECT_EQ(detect_html("", s.substr(0, s.size() - 1)), "utf-8");
 }
 
-TEST(CharsetDetectTest, UndeclaredInvalidUtf8IsWindows1252) {
+// --- undeclared encodings: the autodetect step (uchardet) ----------------------------------
+
+// A page as an older site serves it: markup, a title and a sentence or two, no declaration.
+std::string undeclared_page(const std::string& title, const std::string& text) {
+  return "<!DOCTYPE html>\n<html><head><title>" + title +
+         "</title>\n<link rel=stylesheet href=/s.css></head>\n<body><div id=main><p>" + text +
+         "</p></div></body></html>\n";
+}
+
+struct UndeclaredCase {
+  const char* iconv_name;
+  const char* expected;
+  std::string title, text;
+};
+
+TEST(CharsetDetectTest, UndeclaredCjkPagesAreDetectedAndDecodedExactly) {
+  const UndeclaredCase cases[] = {
+      {"GBK", "gb18030", "未声明编码的网页",
+       "这是一个没有声明字符编码的中文网页。老的中文网站常常不写编码，浏览器会自己检测。"},
+      {"BIG5", "big5", "未聲明編碼的網頁",
+       "這是一個沒有聲明字元編碼的繁體中文網頁。許多舊網站不寫編碼，瀏覽器會自行偵測。"},
+      {"SHIFT_JIS", "shift_jis", "文字コード未宣言のページ",
+       "これは文字コードを宣言していない日本語のページです。古いサイトではよくあることです。"},
+      {"EUC-KR", "euc-kr", "인코딩을 선언하지 않은 페이지",
+       "이 페이지는 문자 인코딩을 선언하지 않은 한국어 웹 페이지입니다. 브라우저는 인코딩을 "
+       "스스로 감지합니다."},
+  };
+  for (const UndeclaredCase& c : cases) {
+    const std::string page = encode(undeclared_page(c.title, c.text), c.iconv_name);
+    const std::string cs = detect_html("text/html", page);
+    EXPECT_EQ(cs, c.expected) << c.iconv_name;
+    EXPECT_EQ(decoded(page, cs), undeclared_page(c.title, c.text)) << c.iconv_name;
+  }
+}
+
+TEST(CharsetDetectTest, UndeclaredCyrillicPageIsWindows1251) {
+  const std::string text = "Это страница на русском языке, в которой не объявлена кодировка.";
+  const std::string page = encode(undeclared_page("Без кодировки", text), "CP1251");
+  ASSERT_EQ(detect_html("", page), "windows-1251");
+  EXPECT_EQ(decoded(page, "windows-1251"), undeclared_page("Без кодировки", text));
+}
+
+TEST(CharsetDetectTest, UndeclaredWesternPageStaysWindows1252) {
+  const std::string text = "Le café était très agréable, et nous avons mangé une crème brûlée.";
+  EXPECT_EQ(detect_html("", encode(undeclared_page("Café", text), "CP1252")), "windows-1252");
   EXPECT_EQ(detect_html("", "<p>caf\xE9 cr\xE8me</p>"), "windows-1252");
+}
+
+TEST(CharsetDetectTest, Utf8PageWithOneBrokenByteIsStillUtf8) {
+  const std::string text = "这是一个中文网页，其中有一个坏字节：\xFF。其余的文字都是正确的 UTF-8 编码。";
+  EXPECT_EQ(detect_html("", undeclared_page("网页", text)), "utf-8");
+}
+
+// A few characters are too little for the detector (uchardet calls bare GBK "UTF-8" or a Thai
+// code page): then the last fallback, never a multi-byte guess the bytes do not fit.
+TEST(CharsetDetectTest, ShortUndeclaredTextFallsBackToWindows1252) {
   EXPECT_EQ(detect_html("", "<p>" + encode("时间同步", "GBK") + "</p>"), "windows-1252");
+  EXPECT_EQ(detect_html("", "<title>" + encode("未声明编码的网页", "GBK") + "</title>"),
+            "windows-1252");
+  EXPECT_EQ(detect_html("", encode("网页", "GBK")), "windows-1252");
+}
+
+TEST(CharsetDetectTest, DeclarationsStillWinOverTheDetector) {
+  const std::string page = encode(undeclared_page("未声明编码的网页", "这是一个中文网页。"), "GBK");
+  EXPECT_EQ(detect_html("text/html; charset=big5", page), "big5");
+  EXPECT_EQ(detect_html("", "<meta charset=euc-kr>" + page), "euc-kr");
+}
+
+// Only the first 256 KiB after the first non-ASCII byte are read: a long page costs no more.
+TEST(CharsetDetectTest, LongUndeclaredPageIsDetectedFromItsStart) {
+  std::string page = std::string(100000, ' ') +
+                     encode(undeclared_page("未声明编码的网页", "这是一个没有声明字符编码的中文网页。"), "GBK");
+  while (page.size() < (4u << 20)) page += encode("老的中文网站常常不写编码，浏览器会自己检测。", "GBK");
+  EXPECT_EQ(detect_html("", page), "gb18030");
 }
 
 // --- conversion --------------------------------------------------------------------------
@@ -332,6 +406,67 @@ TEST(CharsetUtf8Test, SanitizeAlwaysProducesValidUtf8) {
     if (is_valid_utf8(bytes)) {
       EXPECT_EQ(clean, bytes);
     }
+  }
+}
+
+// --- stylesheets ---------------------------------------------------------------------------
+
+TEST(CharsetDetectCssTest, DeclarationsInCssOrder) {
+  EXPECT_EQ(detect_css("text/css; charset=big5", "\xEF\xBB\xBF@charset \"gbk\";"), "utf-8");
+  EXPECT_EQ(detect_css("text/css; charset=big5", "@charset \"gbk\"; a{}"), "big5");
+  EXPECT_EQ(detect_css("text/css", "@charset \"GB2312\"; a{}"), "gbk");
+  EXPECT_EQ(detect_css("text/css", "@charset \"utf-16\"; a{}"), "utf-8");
+  // Not byte-exact, so not a declaration (CSS Syntax 3.2).
+  EXPECT_EQ(detect_css("text/css", "@charset 'gbk'; a{}"), "utf-8");
+  EXPECT_EQ(detect_css("text/css", "@CHARSET \"gbk\"; a{}"), "utf-8");
+}
+
+TEST(CharsetDetectCssTest, UndeclaredGbkStylesheetIsDetected) {
+  const std::string css =
+      "/* 这是一个没有声明字符编码的样式表，字体名称是中文的。 */\n"
+      "body { font-family: \"微软雅黑\", \"宋体\", sans-serif; }\n"
+      ".title::before { content: \"未声明编码的网页：\"; }\n";
+  const std::string bytes = encode(css, "GBK");
+  ASSERT_EQ(detect_css("text/css", bytes), "gb18030");
+  EXPECT_EQ(decoded(bytes, "gb18030"), css);
+}
+
+TEST(CharsetDetectCssTest, FallbackIsUtf8OrTheReferringDocumentsEncoding) {
+  EXPECT_EQ(detect_css("text/css", "a { content: \"é\" }"), "utf-8");
+  EXPECT_EQ(detect_css("", "a{}\xE9 "), "utf-8");  // not UTF-8, too short to guess
+  EXPECT_EQ(detect_css("", "a{}\xE9 ", "gbk"), "gbk");
+  EXPECT_EQ(detect_css("", "a{}\xE9 ", "bogus"), "utf-8");
+}
+
+// --- end to end: `linksnap add` of an undeclared GBK page, then `linksnap search` ---------
+
+TEST(CharsetCliTest, UndeclaredGbkPageIsSavedWithItsTitleAndFoundBySearch) {
+  using nlohmann::json;
+  linksnap::testing::TempDir site, home;
+  {
+    std::ofstream out((site.path() / "gbk.html").string(), std::ios::binary);
+    out << encode(undeclared_page("未声明编码的网页",
+                                  "这是一个没有声明字符编码的中文网页。老的中文网站常常不写编码，"
+                                  "浏览器会自己检测。"),
+                  "GBK");
+  }
+  test::TestHttpServer server(test::TestHttpServer::Options{site.str(), 0, 0, true});
+  server.set_content_type(".html", "text/html");  // no charset parameter: nothing declared
+  auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), LINKSNAP_CLI_BIN);
+    args.push_back("--json");
+    auto r = linksnap::testing::run_process(args, {"LINKSNAP_HOME=" + home.str()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    json j = json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.out;
+    return j;
+  };
+  json added = cli({"add", server.base_url() + "/gbk.html"});
+  EXPECT_EQ(added["link"]["title"], "未声明编码的网页");
+  for (const char* q : {"编码", "浏览器", "中文网站"}) {
+    json found = cli({"search", q});
+    ASSERT_EQ(found["results"].size(), 1u) << q;
+    EXPECT_EQ(found["results"][0]["title"], "未声明编码的网页") << q;
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <uchardet/uchardet.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -19,6 +20,12 @@ namespace {
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 constexpr std::size_t kPrescanBytes = 1024;                // HTML spec's prescan window
 constexpr std::size_t kMaxLabelLength = 64;                // longest real label is ~25
+// The detector reads this much from the first non-ASCII byte on: enough text for its
+// statistics, and a 32 MiB page costs no more than a small one.
+constexpr std::size_t kDetectorSampleBytes = 256 * 1024;
+// Below this many non-ASCII bytes (eight CJK characters) uchardet's guesses are noise: two
+// GBK characters come back as a Thai code page.
+constexpr std::size_t kDetectorMinHighBytes = 16;
 
 struct Label {
   std::string_view label;
@@ -648,6 +655,82 @@ std::string shorten_label(std::string_view s) {
   return std::string(s.substr(0, kMaxLabelLength)) + "...";
 }
 
+// uchardet's names that are not WHATWG labels.
+struct DetectorName {
+  std::string_view detector;
+  std::string_view name;
+};
+constexpr DetectorName kDetectorNames[] = {
+    {"UHC", "euc-kr"},  // Unified Hangul Code is windows-949, which euc-kr means on the web
+    {"MAC-CYRILLIC", "x-mac-cyrillic"},
+};
+
+// An encoding with multi-byte sequences, where bytes that do not fit show the guess is wrong.
+bool is_multibyte(std::string_view name) {
+  return name == "utf-8" || name == "gbk" || name == "gb18030" || name == "big5" ||
+         name == "shift_jis" || name == "euc-jp" || name == "euc-kr" || name == "iso-2022-jp";
+}
+
+std::size_t count_occurrences(std::string_view s, std::string_view what) {
+  std::size_t n = 0;
+  for (std::size_t pos = s.find(what); pos != std::string_view::npos;
+       pos = s.find(what, pos + what.size())) {
+    ++n;
+  }
+  return n;
+}
+
+struct Detector {
+  uchardet_t handle = uchardet_new();
+  Detector() = default;
+  Detector(const Detector&) = delete;
+  Detector& operator=(const Detector&) = delete;
+  ~Detector() {
+    if (handle != nullptr) uchardet_delete(handle);
+  }
+};
+
+// The HTML spec's "autodetect" step for bytes that are not UTF-8 and declare nothing:
+// uchardet's guess as a WHATWG encoding name, or "" when it has none we can trust. Guesses
+// the spec rules out (UTF-16/32 without a BOM, the "replacement" encodings) are dropped,
+// and so is a multi-byte guess that the bytes do not fit (uchardet answers UTF-8 or a
+// Thai code page for a few bare GBK characters). Too short a text gets no guess at all.
+std::string autodetect(std::string_view body) {
+  const auto high = std::find_if(body.begin(), body.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  if (high == body.end()) return "";
+  const std::string_view sample =
+      body.substr(static_cast<std::size_t>(high - body.begin()), kDetectorSampleBytes);
+  const auto high_bytes = static_cast<std::size_t>(std::count_if(
+      sample.begin(), sample.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+  if (high_bytes < kDetectorMinHighBytes) return "";
+  Detector detector;
+  if (detector.handle == nullptr ||
+      uchardet_handle_data(detector.handle, sample.data(), sample.size()) != 0) {
+    return "";
+  }
+  uchardet_data_end(detector.handle);
+  const char* raw = uchardet_get_charset(detector.handle);
+  const std::string_view guess = raw != nullptr ? raw : "";
+  std::string name = canonical_label(guess);
+  for (const DetectorName& d : kDetectorNames) {
+    if (d.detector == guess) name = std::string(d.name);
+  }
+  if (name.empty() || name == "replacement" || name == "utf-16le" || name == "utf-16be" ||
+      name == "x-user-defined") {
+    return "";
+  }
+  if (is_multibyte(name)) {
+    // Misfits become U+FFFD; allow the odd one (a sample cut inside a character, a stray
+    // byte) but not a guess the text does not fit.
+    auto decoded = to_utf8(sample, name);
+    if (!decoded.ok()) return "";
+    const std::size_t misfits = count_occurrences(*decoded, kReplacement);
+    if (misfits > 1 + high_bytes / 100) return "";
+  }
+  return name;
+}
+
 }  // namespace
 
 std::string canonical_label(std::string_view label) {
@@ -709,7 +792,34 @@ std::string detect_html(std::string_view content_type_header, std::string_view b
   // A body cut at a size limit may end inside a character; that alone is no reason to
   // read a whole Chinese page as windows-1252.
   if (check_utf8(body) != Utf8State::kInvalid) return "utf-8";
+  if (std::string detected = autodetect(body); !detected.empty()) return detected;
   return "windows-1252";
+}
+
+std::string detect_css(std::string_view content_type_header, std::string_view body,
+                       std::string_view fallback) {
+  std::size_t bom = 0;
+  if (std::string_view from_bom = bom_encoding(body, &bom); !from_bom.empty()) {
+    return std::string(from_bom);
+  }
+  if (std::string from_header = charset_from_content_type(content_type_header);
+      !from_header.empty()) {
+    return from_header;
+  }
+  constexpr std::string_view kAtCharset = "@charset \"";  // byte-exact, as CSS requires
+  if (body.substr(0, kAtCharset.size()) == kAtCharset) {
+    const std::size_t close = body.find("\";", kAtCharset.size());
+    if (close != std::string_view::npos && close - kAtCharset.size() <= kMaxLabelLength) {
+      const std::string declared =
+          canonical_label(body.substr(kAtCharset.size(), close - kAtCharset.size()));
+      if (declared == "utf-16le" || declared == "utf-16be") return "utf-8";
+      if (!declared.empty()) return declared;
+    }
+  }
+  if (check_utf8(body) != Utf8State::kInvalid) return "utf-8";
+  if (std::string detected = autodetect(body); !detected.empty()) return detected;
+  std::string from_fallback = canonical_label(fallback);
+  return from_fallback.empty() ? std::string("utf-8") : from_fallback;
 }
 
 Result<std::string> to_utf8(std::string_view bytes, std::string_view charset) {

@@ -13,8 +13,19 @@ namespace linksnap::charset {
 
 // Encoding of an HTML response, in the HTML spec's order: BOM > Content-Type charset >
 // <meta> prescan of the first 1024 bytes > "utf-8" if the body is valid UTF-8 (a sequence
-// cut off at the very end is tolerated) > "windows-1252". Unknown labels are skipped.
+// cut off at the very end is tolerated) > uchardet's guess from the first 256 KiB after the
+// first non-ASCII byte, as a WHATWG name ("gb18030", "big5", "shift_jis", "euc-kr",
+// "windows-1251", ...; none for fewer than 16 non-ASCII bytes; dropped if it is UTF-16/32, a
+// "replacement" encoding, or a multi-byte encoding the bytes do not fit) > "windows-1252".
+// Unknown labels are skipped.
 std::string detect_html(std::string_view content_type_header, std::string_view body);
+
+// Encoding of a stylesheet, in CSS Syntax's order: BOM > Content-Type charset > an exact
+// `@charset "label";` at the very start (UTF-16 labels mean "utf-8") > "utf-8" if the bytes
+// are valid UTF-8 > the same uchardet guess as detect_html > `fallback` (CSS: the referring
+// document's encoding; "utf-8" when unknown).
+std::string detect_css(std::string_view content_type_header, std::string_view body,
+                       std::string_view fallback = "utf-8");
 
 // The canonical encoding named by a Content-Type header's charset parameter; "" if none/unknown.
 std::string charset_from_content_type(std::string_view content_type_header);
