@@ -15,6 +15,9 @@ LINKSNAP_DEB_PACKAGES=(build-essential cmake ninja-build pkg-config nlohmann-jso
   libcurl4-openssl-dev libsqlite3-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libgumbo-dev libcli11-dev libssl-dev zlib1g-dev clang libclang-rt-14-dev python3
   libxml2-dev libpoppler-cpp-dev)
+# Optional: `linksnap add --render` (and --render=auto) runs headless Chromium for pages
+# that scripts write; everything else works without it.
+LINKSNAP_OPTIONAL_DEB_PACKAGES=(chromium)
 
 # Where each browser looks for native messaging host manifests on Linux, in one table
 # (like KeePassXC's NativeMessageInstaller.cpp). {config} is $XDG_CONFIG_HOME or

@@ -1,5 +1,8 @@
 // Issue 10 end to end: the real `linksnap` binary saves links that are not HTML pages (a PDF,
-// images, an SVG, text, a download), against the loopback server serving tests/fixtures/files/.
+// images, an SVG, text, a download) and renders script-written pages with headless chromium,
+// against the loopback server serving tests/fixtures/files/.
+#include <unistd.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +16,8 @@ using linksnap::test::TestHttpServer;
 using linksnap::testing::ProcessResult;
 using linksnap::testing::TempDir;
 using nlohmann::json;
+
+bool chromium_installed() { return ::access("/usr/bin/chromium", X_OK) == 0; }
 
 class AnyLinkCliTest : public ::testing::Test {
  protected:
@@ -128,6 +133,39 @@ TEST_F(AnyLinkCliTest, AnythingElseIsADownloadAndTooLargeIsRefusedWritingNothing
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "linksnap: " + big + " is larger than 1 MiB, the most LinkSnap saves of one file\n");
   EXPECT_EQ(cli_json({"list"})["links"].size(), 1u);
+}
+
+TEST_F(AnyLinkCliTest, RenderWithoutChromiumNamesThePackage) {
+  auto r = cli({"add", "--render", url("script-written.html")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "linksnap: rendering needs Chromium, which is not installed; install it with: sudo apt-get "
+            "install chromium\n");
+  // The default (auto) without chromium saves what the server sent.
+  json fetched = cli_json({"add", url("script-written.html")});
+  EXPECT_EQ(fetched["snapshot"]["source"], "fetch");
+  EXPECT_EQ(hits("zeppelin"), 0u);
+}
+
+TEST_F(AnyLinkCliTest, RenderSavesTheTextScriptsWrite) {
+  if (!chromium_installed()) GTEST_SKIP() << "needs /usr/bin/chromium (apt-get install chromium)";
+  json written = cli_json({"add", "--render", url("script-written.html")}, "");
+  EXPECT_EQ(written["snapshot"]["source"], "render");
+  json found = cli_json({"search", "zeppelin"});
+  ASSERT_EQ(found["results"].size(), 1u);
+  EXPECT_EQ(found["results"][0]["url"], url("script-written.html"));
+
+  // Text fetched by the page 300 ms after load; auto (the default) sees an empty shell.
+  json later = cli_json({"add", url("fetch-later.html")}, "");
+  EXPECT_EQ(later["snapshot"]["source"], "render");
+  EXPECT_EQ(hits("astrolabe"), 1u);
+  auto shown = cli({"show", "2"}, "");
+  EXPECT_NE(shown.out.find("  render  "), std::string::npos) << shown.out;
+
+  // --no-render keeps the server's HTML: a new snapshot without the script's words.
+  json raw = cli_json({"add", "--no-render", url("script-written.html")}, "");
+  EXPECT_EQ(raw["snapshot"]["source"], "fetch");
+  EXPECT_EQ(hits("zeppelin"), 0u);
 }
 
 }  // namespace

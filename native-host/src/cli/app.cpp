@@ -93,7 +93,14 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* add = app.add_subcommand("add", "Fetch a web page and save a snapshot of it");
   add->add_option("url", url, "http or https URL")->required();
   add->add_option("--tag,-t", tag_opts, "Tag to add (repeatable; \"a/b\" nests b under a)");
+  std::string render_mode = "auto";
+  bool no_render = false;
   std::int64_t max_size_mib = 0;
+  add->add_flag("--render{always}", render_mode,
+                "Render the page in headless Chromium first (for pages written by script); "
+                "--render=auto (the default) only when the page looks like an empty script shell")
+      ->check(CLI::IsMember({"always", "auto", "never"}));
+  add->add_flag("--no-render", no_render, "Never render: save the HTML as the server sends it");
   add->add_option("--max-size", max_size_mib,
                   "Largest file (PDF, image, ...) to save, in MiB (default 256)")
       ->check(CLI::Range(1, 1 << 20));
@@ -185,6 +192,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (add->parsed()) {
     inv.command = "add";
     inv.args["url"] = url;
+    inv.args["render"] = no_render ? "never" : render_mode;
     if (max_size_mib > 0) inv.args["max_file_bytes"] = max_size_mib << 20;
     set_tags(tag_opts);
   } else if (save->parsed()) {
