@@ -170,6 +170,9 @@ done
 if [[ ":$PATH:" != *":$prefix/bin:"* ]]; then
   say note "$prefix/bin is not on PATH: browsers do not need it, the linksnap CLI does"
 fi
+if [[ -n $(missing_packages "${LINKSNAP_OPTIONAL_DEB_PACKAGES[@]}" 2>/dev/null) ]]; then
+  say optional "chromium is not installed: \`linksnap add --render\` (pages written by script) needs it: sudo apt-get install chromium"
+fi
 extension_note() { [[ -e $1 ]] || printf ' (not built yet)'; }
 cat <<EOF
 

@@ -14,13 +14,16 @@ LINKSNAP_BINARIES=(linksnap linksnap-host)
 LINKSNAP_DEB_PACKAGES=(build-essential cmake ninja-build pkg-config nlohmann-json3-dev
   libcurl4-openssl-dev libsqlite3-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libgumbo-dev libuchardet-dev libcli11-dev libssl-dev zlib1g-dev clang libclang-rt-14-dev
-  python3 libdtl-dev)
+  python3 libdtl-dev libxml2-dev libpoppler-cpp-dev)
 
 # What the test suites need beyond the build (install.sh --test-deps): Debian's browsers for
 # the end-to-end suites (never a downloaded one) and shellcheck for the lint. Node and npm
 # (the extension's build, unit tests and drivers) are installed only when missing: a
 # machine may have them from elsewhere, and Debian's npm would conflict with that node.
 LINKSNAP_TEST_DEB_PACKAGES=(chromium firefox-esr shellcheck)
+# Optional: `linksnap add --render` (and --render=auto) runs headless Chromium for pages
+# that scripts write; everything else works without it.
+LINKSNAP_OPTIONAL_DEB_PACKAGES=(chromium)
 
 # Where each browser looks for native messaging host manifests on Linux, in one table
 # (like KeePassXC's NativeMessageInstaller.cpp). {config} is $XDG_CONFIG_HOME or

@@ -34,6 +34,8 @@ seed fuzz_search_query "$repo/tests/fuzz/seeds/search_query/"*
 seed fuzz_tag_name "$repo/tests/fuzz/seeds/tag_name/"*
 seed fuzz_html_rewrite "$repo/tests/fuzz/seeds/html_rewrite/"*
 seed fuzz_text_diff "$repo/tests/fuzz/seeds/text_diff/"*
+seed fuzz_mime_sniff "$repo/tests/fixtures/files/"* "$repo/tests/fuzz/seeds/mime_sniff/"*
+seed fuzz_svg_sanitize "$repo/tests/fixtures/files/"*.svg "$repo/tests/fuzz/seeds/svg_sanitize/"*
 for target in "$build"/tests/fuzz/fuzz_*; do
   [[ -x $target ]] || continue
   name=$(basename "$target")

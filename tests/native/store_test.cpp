@@ -83,7 +83,8 @@ TEST_F(StoreTest, DatabaseFromANewerVersionIsRefused) {
   store_.reset();
   auto again = Store::open(dir_.path() / "data", clock_);
   EXPECT_ERROR(again, errc::kDatabase,
-               "this store was written by a newer LinkSnap (schema 99, this build knows 1); upgrade linksnap");
+               "this store was written by a newer LinkSnap (schema 99, this build knows " +
+                   std::to_string(kSchemaVersion) + "); upgrade linksnap");
 }
 
 TEST_F(StoreTest, SameUrlTwiceIsOneLinkWithTwoSnapshots) {
@@ -177,7 +178,8 @@ TEST_F(StoreTest, InvalidUrlsAndSourcesAreRefusedAndWriteNothing) {
                "unsupported URL scheme \"gopher\": only http, https and file pages can be saved");
   SnapshotInput bad = page("https://ok.example/", "B", "b");
   bad.source = "magic";
-  EXPECT_ERROR(store_->save_snapshot(bad), errc::kBadRequest, "snapshot source must be \"dom\" or \"fetch\"");
+  EXPECT_ERROR(store_->save_snapshot(bad), errc::kBadRequest,
+               "snapshot source must be \"dom\", \"fetch\", \"render\" or \"capture\"");
   auto links = store_->list_links({});
   ASSERT_OK(links);
   EXPECT_TRUE(links->empty());

@@ -60,6 +60,10 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher,
                                              (type.empty() ? std::string("unknown type") : type) +
                                              "); only HTML pages can be saved");
   }
+  return page_from_response(r, url);
+}
+
+Result<Page> page_from_response(const net::FetchResult& r, std::string_view url) {
   const std::string charset = charset::detect_html(r.content_type, r.body);
   auto utf8 = charset::to_utf8(r.body, charset);
   if (!utf8.ok()) return utf8.error();

@@ -20,7 +20,7 @@ struct Page {
   std::string requested_url;  // what the person asked for ("" = url)
   std::string html;           // UTF-8
   std::string title;          // "" = take <title>
-  std::string source;         // "dom" | "fetch"
+  std::string source;         // "dom" | "fetch" | "render"
   std::vector<std::string> tags;
 };
 
@@ -38,6 +38,10 @@ Status check_fetchable(std::string_view url);
 // timeout, too_large, too_many_redirects, http_error (4xx/5xx), bad_request (not HTML).
 Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher,
                         const net::FetchLimits& limits);
+
+// The page of an HTML response fetched for `url` (charset converted to UTF-8, source "fetch");
+// file_snapshot.h's fetch_link uses it once it knows the response is HTML.
+Result<Page> page_from_response(const net::FetchResult& response, std::string_view url);
 
 // Turns a page into a snapshot ready for Store::save_snapshot: the snapshot engine
 // (snapshot_engine.h) fetches every resource the page needs through `fetcher` and rewrites

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "capture/file_snapshot.h"
 #include "capture/page_snapshot.h"
 #include "cli/text_format.h"
 #include "commands/command.h"
@@ -92,6 +93,17 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* add = app.add_subcommand("add", "Fetch a web page and save a snapshot of it");
   add->add_option("url", url, "http or https URL")->required();
   add->add_option("--tag,-t", tag_opts, "Tag to add (repeatable; \"a/b\" nests b under a)");
+  std::string render_mode = "auto";
+  bool no_render = false;
+  std::int64_t max_size_mib = 0;
+  add->add_flag("--render{always}", render_mode,
+                "Render the page in headless Chromium first (for pages written by script); "
+                "--render=auto (the default) only when the page looks like an empty script shell")
+      ->check(CLI::IsMember({"always", "auto", "never"}));
+  add->add_flag("--no-render", no_render, "Never render: save the HTML as the server sends it");
+  add->add_option("--max-size", max_size_mib,
+                  "Largest file (PDF, image, ...) to save, in MiB (default 256)")
+      ->check(CLI::Range(1, 1 << 20));
 
   auto* save =
       app.add_subcommand("save", "Save a page you already have as HTML (what the extension sends)");
@@ -133,7 +145,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   exp->add_option("id", id, "Link id (its newest snapshot)")
       ->required()
       ->check(CLI::PositiveNumber);
-  exp->add_option("--html", inv.out_file, "The HTML file to write")->required();
+  auto* exp_html = exp->add_option("--html", inv.out_file, "The HTML file to write");
+  auto* exp_file = exp->add_option("--file", inv.out_file,
+                                   "Write the stored document as it is (a PDF's own bytes)");
+  exp_html->excludes(exp_file);
   exp->add_option("--snapshot", snapshot_id,
                   "An older snapshot of the link (ids as `linksnap show` lists them)")
       ->check(CLI::PositiveNumber);
@@ -186,6 +201,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (add->parsed()) {
     inv.command = "add";
     inv.args["url"] = url;
+    inv.args["render"] = no_render ? "never" : render_mode;
+    if (max_size_mib > 0) inv.args["max_file_bytes"] = max_size_mib << 20;
     set_tags(tag_opts);
   } else if (save->parsed()) {
     inv.command = "save";
@@ -218,6 +235,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } else if (exp->parsed()) {
     inv.command = "export";
     inv.args["id"] = id;
+    if (inv.out_file.empty()) {
+      err << "linksnap export: give --html FILE (a self-contained page) or --file FILE (the "
+             "stored document as it is)\n";
+      return 2;
+    }
+    if (exp_file->count() > 0) inv.args["file"] = true;
     if (snapshot_id > 0) inv.args["snapshot"] = snapshot_id;
   } else if (tag->parsed() || untag->parsed()) {
     inv.command = tag->parsed() ? "tag" : "untag";
@@ -277,8 +300,17 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (!result.ok()) return fail(result.error());
 
   if (inv.command == "export") {
-    const Status written =
-        write_file(inv.out_file, result->at("html").get_ref<const std::string&>());
+    std::string file_bytes;
+    if (result->contains("file_base64")) {
+      auto decoded = capture::base64_decode(result->at("file_base64").get_ref<const std::string&>());
+      if (!decoded.ok()) return fail(decoded.error());
+      file_bytes = std::move(*decoded);
+      result->erase("file_base64");
+      (*result)["bytes"] = static_cast<std::int64_t>(file_bytes.size());
+    } else {
+      file_bytes = result->at("html").get<std::string>();
+    }
+    const Status written = write_file(inv.out_file, file_bytes);
     if (!written.ok()) return fail(written.error());
     result->erase("html");
     (*result)["file"] = inv.out_file;

@@ -181,9 +181,18 @@ std::string format_show(const json& result) {
   s << "Snapshots (" << result.at("snapshots").size() << "):\n";
   for (const auto& snap : result.at("snapshots")) {
     s << "  " << pad(std::to_string(snap.at("id").get<std::int64_t>()), 5) << "  "
-      << local_time(snap.at("captured_at")) << "  " << pad(snap.value("source", ""), 5) << "  "
-      << human_bytes(snap.value("total_bytes", std::int64_t{0})) << ", "
-      << snap.value("resource_count", std::int64_t{0}) << " resources ("
+      << local_time(snap.at("captured_at")) << "  " << pad(snap.value("source", ""), 6) << "  "
+      << human_bytes(snap.value("total_bytes", std::int64_t{0})) << ", ";
+    const std::string media_type = snap.value("media_type", "text/html");
+    if (media_type != "text/html") {
+      // A file kept as it is (a PDF, an image, ...): its type, and a PDF's pages.
+      s << media_type;
+      const auto pages = snap.value("page_count", std::int64_t{0});
+      if (pages > 0) s << ", " << pages << (pages == 1 ? " page" : " pages");
+      s << "\n";
+      continue;
+    }
+    s << snap.value("resource_count", std::int64_t{0}) << " resources ("
       << snap.value("failed_count", std::int64_t{0}) << " missing)\n";
   }
   const json& resources = result.at("resources");

@@ -27,7 +27,9 @@ json snapshot_json(const store::SnapshotRecord& s) {
               {"html_bytes", s.html_bytes},
               {"total_bytes", s.total_bytes},
               {"resource_count", s.resource_count},
-              {"failed_count", s.failed_count}};
+              {"failed_count", s.failed_count},
+              {"media_type", s.media_type},
+              {"page_count", s.page_count}};
 }
 
 json resource_json(const store::ResourceRecord& r) {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "capture/file_snapshot.h"
 #include "capture/snapshot_export.h"
 #include "commands/args.h"
 #include "commands/handlers.h"
@@ -101,10 +102,12 @@ Result<store::SnapshotRecord> snapshot_from_args(Context& ctx, const json& args)
   return all->front();
 }
 
-// The snapshot as one self-contained HTML document (snapshot_export.h).
+// The snapshot as one self-contained HTML document (snapshot_export.h); a file (a PDF, an
+// image, ...) wrapped in a page that shows it (file_snapshot.h).
 Result<std::string> self_contained_html(Context& ctx, const store::SnapshotRecord& snap) {
   auto html = ctx.store.blobs().get(snap.root_blob);
   if (!html.ok()) return html.error();
+  if (snap.media_type != "text/html") return capture::file_view_html(snap.media_type, snap.title, *html);
   auto resources = ctx.store.resources_of(snap.id);
   if (!resources.ok()) return resources.error();
   std::map<std::string, std::string> mime_of;
@@ -137,7 +140,15 @@ Result<json> export_snapshot(Context& ctx, const json& args) {
   auto html = self_contained_html(ctx, *snap);
   if (!html.ok()) return html.error();
   const auto bytes = static_cast<std::int64_t>(html->size());
-  return json{{"snapshot", snapshot_json(*snap)}, {"html", std::move(*html)}, {"bytes", bytes}};
+  json result{{"snapshot", snapshot_json(*snap)}, {"html", std::move(*html)}, {"bytes", bytes}};
+  if (args.value("file", false)) {
+    // The stored document as it is (a PDF's own bytes), base64 for the JSON protocol.
+    auto stored = ctx.store.blobs().get(snap->root_blob);
+    if (!stored.ok()) return stored.error();
+    result["file_base64"] = capture::base64_encode(*stored);
+    result["media_type"] = snap->media_type;
+  }
+  return result;
 }
 
 Result<json> update(Context& ctx, const json& args) {

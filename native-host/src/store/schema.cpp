@@ -6,6 +6,36 @@ namespace linksnap::store {
 
 namespace {
 
+// Snapshots of any link: 'render' (a headless browser's DOM) and 'capture' sources, the media
+// type of the root blob (a PDF, an image, ... stored as it is) and a PDF's page count.
+// SQLite cannot alter a CHECK, so the table is rebuilt with its ids; migrate() turns foreign
+// keys off around it so dropping the old table does not cascade to the resources.
+constexpr const char* kAnyLinkSnapshots = R"sql(
+CREATE TABLE snapshots_any_link (
+  id             INTEGER PRIMARY KEY,
+  link_id        INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+  captured_at    TEXT NOT NULL,
+  source         TEXT NOT NULL CHECK (source IN ('dom', 'fetch', 'render', 'capture')),
+  url            TEXT NOT NULL,
+  title          TEXT NOT NULL DEFAULT '',
+  root_blob      TEXT NOT NULL REFERENCES blobs(hash),
+  html_bytes     INTEGER NOT NULL,           -- size of the root blob
+  total_bytes    INTEGER NOT NULL,
+  resource_count INTEGER NOT NULL DEFAULT 0,
+  failed_count   INTEGER NOT NULL DEFAULT 0,
+  media_type     TEXT NOT NULL DEFAULT 'text/html',
+  page_count     INTEGER NOT NULL DEFAULT 0  -- a PDF's pages; 0 when not paged
+);
+INSERT INTO snapshots_any_link(id, link_id, captured_at, source, url, title, root_blob,
+                               html_bytes, total_bytes, resource_count, failed_count)
+  SELECT id, link_id, captured_at, source, url, title, root_blob, html_bytes, total_bytes,
+         resource_count, failed_count FROM snapshots;
+DROP TABLE snapshots;
+ALTER TABLE snapshots_any_link RENAME TO snapshots;
+CREATE INDEX snapshots_by_link ON snapshots(link_id, captured_at);
+CREATE INDEX snapshots_by_blob ON snapshots(root_blob);
+)sql";
+
 // Index = target version - 1.
 constexpr const char* kMigrations[] = {
     // 1: links, snapshots over time, their resources, content-addressed blobs, tags, search.
@@ -70,6 +100,8 @@ CREATE INDEX link_tags_by_tag ON link_tags(tag_id, link_id);
 -- rowid = links.id. body is the newest snapshot's visible text.
 CREATE VIRTUAL TABLE search_index USING fts5(title, url, body, tags, tokenize = 'linksnap_cjk');
 )sql",
+    // 2
+    kAnyLinkSnapshots,
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -94,6 +126,14 @@ Status migrate(Database& db) {
                           ", this build knows " + std::to_string(kSchemaVersion) +
                           "); upgrade linksnap");
   }
+  // A migration that rebuilds a table must not cascade deletes (SQLite's documented
+  // procedure); the pragma is a no-op inside a transaction, so it is set around them and the
+  // references are checked before each commit.
+  if (*current < kSchemaVersion) LINKSNAP_TRY(db.exec("PRAGMA foreign_keys = OFF"));
+  struct ForeignKeysBackOn {
+    Database& db;
+    ~ForeignKeysBackOn() { (void)db.exec("PRAGMA foreign_keys = ON"); }
+  } back_on{db};
   while (*current < kSchemaVersion) {
     auto tx = Transaction::begin(db);
     if (!tx.ok()) return tx.error();
@@ -103,6 +143,13 @@ Status migrate(Database& db) {
     if (*now >= kSchemaVersion) return tx->commit();
     LINKSNAP_TRY(db.exec(kMigrations[*now]));
     LINKSNAP_TRY(db.exec("PRAGMA user_version = " + std::to_string(*now + 1)));
+    {
+      auto check = db.prepare("PRAGMA foreign_key_check");
+      if (!check.ok()) return check.error();
+      auto broken = check->step();
+      if (!broken.ok()) return broken.error();
+      if (*broken) return make_error(errc::kDatabase, "schema migration broke a reference");
+    }
     LINKSNAP_TRY(tx->commit());
     *current = *now + 1;
   }

@@ -6,7 +6,7 @@
 
 namespace linksnap::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Brings the database up to kSchemaVersion. A database from a newer LinkSnap is refused
 // rather than guessed at.

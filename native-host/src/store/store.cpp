@@ -50,7 +50,7 @@ LinkRecord read_link(const Statement& st, int first = 0) {
 
 constexpr const char* kSnapshotColumns =
     "id, link_id, captured_at, source, url, title, root_blob, html_bytes, total_bytes, "
-    "resource_count, failed_count";
+    "resource_count, failed_count, media_type, page_count";
 
 SnapshotRecord read_snapshot(const Statement& st) {
   SnapshotRecord s;
@@ -65,6 +65,8 @@ SnapshotRecord read_snapshot(const Statement& st) {
   s.total_bytes = st.int64(8);
   s.resource_count = st.int64(9);
   s.failed_count = st.int64(10);
+  s.media_type = st.text(11);
+  s.page_count = st.int64(12);
   return s;
 }
 
@@ -132,8 +134,10 @@ Result<Store> Store::open(const fs::path& data_dir, const Clock& clock) {
 std::string Store::now() const { return format_utc(clock_->now()); }
 
 Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
-  if (input.source != "dom" && input.source != "fetch") {
-    return make_error(errc::kBadRequest, "snapshot source must be \"dom\" or \"fetch\"");
+  if (input.source != "dom" && input.source != "fetch" && input.source != "render" &&
+      input.source != "capture") {
+    return make_error(errc::kBadRequest,
+                      "snapshot source must be \"dom\", \"fetch\", \"render\" or \"capture\"");
   }
   const std::string& identity_url = input.requested_url.empty() ? input.url : input.requested_url;
   auto normalized = url::normalize(identity_url);
@@ -212,7 +216,8 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
 
   auto snap = db_.prepare(
       "INSERT INTO snapshots(link_id, captured_at, source, url, title, root_blob, html_bytes, "
-      "total_bytes, resource_count, failed_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "total_bytes, resource_count, failed_count, media_type, page_count) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   if (!snap.ok()) return snap.error();
   LINKSNAP_TRY(snap->bind(1, link_id)
                    .bind(2, at)
@@ -224,6 +229,8 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
                    .bind(8, total_bytes)
                    .bind(9, static_cast<std::int64_t>(input.resources.size()))
                    .bind(10, failed)
+                   .bind(11, input.media_type.empty() ? std::string("text/html") : input.media_type)
+                   .bind(12, input.page_count)
                    .run());
   const std::int64_t snapshot_id = db_.last_insert_rowid();
 

@@ -33,14 +33,16 @@ struct SnapshotRecord {
   std::int64_t id = 0;
   std::int64_t link_id = 0;
   std::string captured_at;
-  std::string source;  // "dom" | "fetch"
+  std::string source;  // "dom" | "fetch" | "render" | "capture"
   std::string url;
   std::string title;
-  std::string root_blob;
+  std::string root_blob;   // the document: HTML, or the file as it is (media_type)
   std::int64_t html_bytes = 0;
   std::int64_t total_bytes = 0;
   std::int64_t resource_count = 0;
   std::int64_t failed_count = 0;
+  std::string media_type = "text/html";  // of the root blob: "application/pdf", "image/png", ...
+  std::int64_t page_count = 0;           // a PDF's pages; 0 for anything not paged
 };
 
 struct ResourceRecord {
@@ -64,8 +66,10 @@ struct SnapshotInput {
   std::string url;     // page URL (for a fetch: the final URL after redirects)
   std::string requested_url;  // what the person asked for; the link's identity ("" = url)
   std::string title;   // "" keeps the link's current title
-  std::string source;  // "dom" | "fetch"
-  std::string html;    // the stored document, UTF-8
+  std::string source;  // "dom" | "fetch" | "render" (headless browser) | "capture"
+  std::string html;    // the stored document, UTF-8; for a file (media_type), its bytes
+  std::string media_type = "text/html";
+  std::int64_t page_count = 0;  // a PDF's pages
   std::string text;    // visible text, for the search index
   std::vector<ResourceInput> resources;
   std::vector<std::string> tags;  // added to the link (not replacing its tags)
