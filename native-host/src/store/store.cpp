@@ -345,7 +345,9 @@ Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
     return hits;
   }
   std::vector<std::string> args{*match};
-  auto filter = tag_filter_sql(options.tags, 2, args, "s.rowid");
+  // "+s.rowid": a rowid IN (...) offered to FTS5 would run the whole MATCH once per tagged
+  // link (70 s for one query on 20,000 links); as a plain filter it is a set lookup per match.
+  auto filter = tag_filter_sql(options.tags, 2, args, "+s.rowid");
   if (!filter.ok()) return filter.error();
   // Rank only the newest kSearchWindow matches (by link id, i.e. when first saved) and build
   // snippets only for the page of results: a common word can match most of the store, and
