@@ -162,6 +162,9 @@ TEST_F(CliTest, HumanOutputShowsLocalTimesAndTables) {
   EXPECT_NE(search.out.find("[密钥]"), std::string::npos) << search.out;  // not a tty: brackets
   auto show = cli({"show", "1"});
   EXPECT_NE(show.out.find("Snapshots (1):"), std::string::npos) << show.out;
+  auto rm_missing = cli({"rm", "1", "7"});  // all or nothing
+  EXPECT_EQ(rm_missing.exit_code, 1);
+  EXPECT_EQ(rm_missing.err, "linksnap: no link with id 7\n");
   auto rm = cli({"rm", "1"});
   EXPECT_EQ(rm.out, "Deleted link 1.\n");
   EXPECT_EQ(cli({"list"}).out, "No links.\n");

@@ -206,6 +206,32 @@ TEST_F(HostTest, SavedDomIsFoundByChineseSearch) {
       std::string::npos);
 }
 
+TEST_F(HostTest, RmTakesManyIdsAtOnce) {
+  std::string in;
+  for (int i = 1; i <= 3; ++i) {
+    in += frame({{"id", i},
+                 {"cmd", "save"},
+                 {"args", {{"url", "https://a.example/" + std::to_string(i)}, {"html", "<p>x</p>"}}}});
+  }
+  run_host(in);  // saves run concurrently with later requests: done first
+  in = frame({{"id", 4}, {"cmd", "rm"}, {"args", {{"ids", {1, 2}}}}});
+  in += frame({{"id", 5}, {"cmd", "rm"}, {"args", {{"ids", json::array()}}}});
+  in += frame({{"id", 6}, {"cmd", "rm"}, {"args", {{"ids", {3, "4"}}}}});
+  in += frame({{"id", 7}, {"cmd", "rm"}, {"args", {{"ids", {3}}, {"id", 3}}}});
+  auto r = run_host(in);
+  ASSERT_NE(reply(r, 4), nullptr);
+  EXPECT_EQ((*reply(r, 4))["result"], (json{{"deleted", {1, 2}}})) << reply(r, 4)->dump();
+  const json bad_ids{{"code", "bad_request"},
+                     {"message", "field \"ids\" must be an array of 1 to 10000 positive integer ids"}};
+  EXPECT_EQ((*reply(r, 5))["error"], bad_ids);
+  EXPECT_EQ((*reply(r, 6))["error"], bad_ids);
+  EXPECT_EQ((*reply(r, 7))["error"],
+            (json{{"code", "bad_request"}, {"message", "give \"id\" or \"ids\", not both"}}));
+  auto after = run_host(frame({{"id", 8}, {"cmd", "list"}}));
+  ASSERT_EQ((*reply(after, 8))["result"]["links"].size(), 1u);
+  EXPECT_EQ((*reply(after, 8))["result"]["links"][0]["id"], 3);
+}
+
 TEST_F(HostTest, LargeDomTravelsInChunksBothWays) {
   // ~6 MB of mixed CJK and ASCII: more than one frame in each direction.
   std::string body;

@@ -86,6 +86,35 @@ TEST(CjkTokenizerTest, QueryGetsConsecutiveBigramsOrTheSingleCharacter) {
   EXPECT_EQ(tokens("密钥", true), (std::vector<std::string>{"密钥"}));
 }
 
+// With tag tokens: words search the text columns or the tokens of the tags they name.
+std::string expr_with_tags(std::string_view q) {
+  const TagTokenLookup lookup = [](const std::string& term) -> Result<std::vector<std::int64_t>> {
+    if (term == "\"dev\"*") return std::vector<std::int64_t>{3, 7};
+    if (term == "\"笔记\"") return std::vector<std::int64_t>{5};
+    return std::vector<std::int64_t>{};
+  };
+  auto r = build_match_expression(q, lookup);
+  return r.ok() ? *r : "ERROR: " + r.error().message;
+}
+
+TEST(SearchQueryTest, WordsMatchTextOrTheTokensOfTagsTheyName) {
+  EXPECT_EQ(expr_with_tags("dev"), "({title url body} : \"dev\"* OR tags : (\"t3\" OR \"t7\"))");
+  EXPECT_EQ(expr_with_tags("chrony 笔记"),
+            "{title url body} : \"chrony\"* AND ({title url body} : \"笔记\" OR tags : (\"t5\"))");
+  EXPECT_EQ(expr_with_tags("tags:dev"), "tags : (\"t3\" OR \"t7\")");
+  EXPECT_EQ(expr_with_tags("tags:none"), "tags : \"t0\"");  // no such tag: matches nothing
+  EXPECT_EQ(expr_with_tags("title:dev"), "title : \"dev\"*");
+  EXPECT_EQ(expr_with_tags("x -dev"),
+            "({title url body} : \"x\"*) NOT ({title url body} : \"dev\"* OR tags : (\"t3\" OR \"t7\"))");
+}
+
+TEST(SearchQueryTest, ATagLookupErrorIsTheSearchsError) {
+  const TagTokenLookup failing = [](const std::string&) -> Result<std::vector<std::int64_t>> {
+    return make_error(errc::kDatabase, "disk I/O error");
+  };
+  EXPECT_ERROR(build_match_expression("dev", failing), errc::kDatabase, "disk I/O error");
+}
+
 TEST(CjkTokenizerTest, RunsSplitBetweenCjkAndOtherText) {
   std::vector<std::string> runs;
   const std::string text = "NTS验证 カタカナ한국어abc";

@@ -1,6 +1,8 @@
 // The store on a real SQLite file and a real blob directory.
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "capture/html_text.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -164,6 +166,29 @@ TEST_F(StoreTest, DeletingALinkRemovesItsSnapshotsAndUnsharedBlobs) {
   EXPECT_TRUE(hits->empty());
 }
 
+TEST_F(StoreTest, DeletingSeveralLinksIsOneStepThatFailsWhole) {
+  auto a = store_->save_snapshot(page("https://a.example/", "A", "alpha", {"gone"}));
+  auto b = store_->save_snapshot(page("https://b.example/", "B", "beta", {"gone"}));
+  const auto c = save("https://c.example/", "C", "gamma");
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  EXPECT_ERROR(store_->delete_links({a->link.id, 99}), errc::kNotFound, "no link with id 99");
+  ASSERT_OK(store_->get_link(a->link.id));  // nothing was deleted
+  ASSERT_OK(store_->delete_links({a->link.id, b->link.id}));
+  EXPECT_FALSE(store_->blobs().exists(a->snapshot.root_blob));
+  EXPECT_FALSE(store_->blobs().exists(b->snapshot.root_blob));
+  auto links = store_->list_links({});
+  ASSERT_OK(links);
+  ASSERT_EQ(links->size(), 1u);
+  EXPECT_EQ(links->front().id, c);
+  auto tags = store_->list_tags();
+  ASSERT_OK(tags);
+  EXPECT_TRUE(tags->empty());  // "gone" went with its last link
+  auto hits = store_->search({"alpha OR beta", {}, 10});
+  ASSERT_OK(hits);
+  EXPECT_TRUE(hits->empty());
+}
+
 TEST_F(StoreTest, ABlobRemovedBehindTheStoresBackIsWrittenAgainOnSave) {
   auto a = store_->save_snapshot(page("https://a.example/", "T", "same bytes"));
   ASSERT_OK(a);
@@ -268,6 +293,79 @@ TEST_F(StoreTest, RenamingATagRenamesItsSubtreeAndReindexes) {
   auto old_hits = store_->search({"tags:dev", {}, 10});
   ASSERT_OK(old_hits);
   EXPECT_TRUE(old_hits->empty());
+}
+
+// The index holds tag tokens, not names: renaming, merging or deleting a tag leaves every
+// index row as it was, and search still finds links by their tags' current names.
+std::string indexed_tags(Store& store, std::int64_t link_id) {
+  auto st = store.db().prepare("SELECT tags FROM search_index WHERE rowid = ?1");
+  EXPECT_TRUE(st.ok());
+  st->bind(1, link_id);
+  auto row = st->step();
+  EXPECT_TRUE(row.ok() && *row);
+  return st->text(0);
+}
+
+std::vector<std::string> titles_found(Store& store, const std::string& query) {
+  auto hits = store.search({query, {}, 100});
+  EXPECT_TRUE(hits.ok()) << query;
+  std::vector<std::string> out;
+  if (hits.ok()) {
+    for (const auto& h : *hits) out.push_back(h.link.title);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(StoreTest, TagChangesRewriteNoIndexRow) {
+  const auto a = save("https://a.example/", "A", "alpha", {"dev/cpp", "笔记/时间"});
+  const auto b = save("https://b.example/", "B", "beta", {"js"});
+  const std::string before_a = indexed_tags(*store_, a);
+  const std::string before_b = indexed_tags(*store_, b);
+  EXPECT_EQ(before_a.find("dev"), std::string::npos) << before_a;  // tokens, not names
+
+  ASSERT_OK(store_->rename_tag("dev", "code"));
+  EXPECT_EQ(titles_found(*store_, "code"), (std::vector<std::string>{"A"}));  // any word, a tag's
+  EXPECT_EQ(titles_found(*store_, "tags:cpp"), (std::vector<std::string>{"A"}));
+  EXPECT_TRUE(titles_found(*store_, "dev").empty());
+  EXPECT_EQ(titles_found(*store_, "时间"), (std::vector<std::string>{"A"}));
+
+  ASSERT_OK(store_->merge_tags("js", "code"));
+  EXPECT_EQ(titles_found(*store_, "tags:code"), (std::vector<std::string>{"A", "B"}));
+  EXPECT_TRUE(titles_found(*store_, "tags:js").empty());
+
+  ASSERT_OK(store_->delete_tag("code"));
+  EXPECT_EQ(titles_found(*store_, "tags:code"), (std::vector<std::string>{"A"}));  // via code/cpp
+  EXPECT_EQ(indexed_tags(*store_, a), before_a);
+  EXPECT_EQ(indexed_tags(*store_, b), before_b);
+}
+
+TEST_F(StoreTest, TagTokensAreNeitherWordsNorReusedByLaterTags) {
+  save("https://a.example/", "A", "alpha", {"old"});
+  const std::string token = indexed_tags(*store_, 1);
+  ASSERT_EQ(token.substr(0, 1), "t");
+  EXPECT_TRUE(titles_found(*store_, token).empty());  // a typed word never reaches a token
+  ASSERT_OK(store_->delete_tag("old"));
+  save("https://b.example/", "B", "beta", {"new"});  // may reuse the deleted tag's id
+  EXPECT_EQ(titles_found(*store_, "tags:new"), (std::vector<std::string>{"B"}));
+  EXPECT_EQ(titles_found(*store_, "new -beta"), (std::vector<std::string>{}));
+  EXPECT_EQ(titles_found(*store_, "alpha OR tags:new"), (std::vector<std::string>{"A", "B"}));
+}
+
+TEST_F(StoreTest, AStoreFromSchemaOneGetsTagTokensOnOpen) {
+  const auto a = save("https://a.example/", "A", "alpha", {"dev/cpp"});
+  // Back to schema 1's shape: no token tables, tag names in the index.
+  ASSERT_OK(store_->db().exec(
+      "DROP TRIGGER tags_get_a_token; DROP TABLE tag_tokens; DROP TABLE tag_search; "
+      "DROP INDEX links_by_update; UPDATE search_index SET tags = 'dev/cpp'; PRAGMA user_version = 1"));
+  store_.reset();
+  auto again = Store::open(dir_.path() / "data", clock_);
+  ASSERT_OK(again);
+  store_.emplace(std::move(*again));
+  EXPECT_EQ(titles_found(*store_, "tags:dev"), (std::vector<std::string>{"A"}));
+  EXPECT_EQ(indexed_tags(*store_, a).substr(0, 1), "t");
+  ASSERT_OK(store_->rename_tag("dev", "code"));
+  EXPECT_EQ(titles_found(*store_, "code"), (std::vector<std::string>{"A"}));
 }
 
 TEST_F(StoreTest, RenamingOntoAnExistingTagIsAConflict) {

@@ -166,8 +166,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   edit->add_option("--title", title, "New title (kept when the page is saved again)");
   edit->add_option("--note", note, "New note");
 
-  auto* rm = app.add_subcommand("rm", "Delete a link with all its snapshots");
-  rm->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+  std::vector<std::int64_t> rm_ids;
+  auto* rm = app.add_subcommand("rm", "Delete links with all their snapshots");
+  rm->add_option("ids", rm_ids, "Link ids (all deleted at once, or none if one is missing)")
+      ->required()
+      ->check(CLI::PositiveNumber);
 
   bool repair = false, verify_hashes = false;
   auto* chk =
@@ -253,7 +256,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (edit->count("--note")) inv.args["note"] = note;
   } else if (rm->parsed()) {
     inv.command = "rm";
-    inv.args["id"] = id;
+    if (rm_ids.size() == 1) {
+      inv.args["id"] = rm_ids.front();
+    } else {
+      inv.args["ids"] = rm_ids;
+    }
   } else if (chk->parsed()) {
     inv.command = "check";
     inv.args = {{"repair", repair}, {"verify_hashes", verify_hashes}};
@@ -337,7 +344,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } else if (inv.command == "export") {
     out << format_exported(r);
   } else if (inv.command == "rm") {
-    out << "Deleted link " << r.at("deleted").get<std::int64_t>() << ".\n";
+    if (r.at("deleted").is_array()) {
+      out << "Deleted " << r.at("deleted").size() << " links.\n";
+    } else {
+      out << "Deleted link " << r.at("deleted").get<std::int64_t>() << ".\n";
+    }
   } else if (inv.command == "check") {
     out << format_check(r);
   } else {

@@ -2,6 +2,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "capture/file_snapshot.h"
 #include "capture/snapshot_export.h"
@@ -165,10 +166,29 @@ Result<json> update(Context& ctx, const json& args) {
 }
 
 Result<json> remove_link(Context& ctx, const json& args) {
-  auto id = required_id(args, "id");
-  if (!id.ok()) return id.error();
-  LINKSNAP_TRY(ctx.store.delete_link(*id));
-  return json{{"deleted", *id}};
+  if (!args.is_object() || !args.contains("ids") || args.at("ids").is_null()) {
+    auto id = required_id(args, "id");
+    if (!id.ok()) return id.error();
+    LINKSNAP_TRY(ctx.store.delete_link(*id));
+    return json{{"deleted", *id}};
+  }
+  // Many at once: one transaction and one garbage collection (the manager's multi-select).
+  if (args.contains("id")) return make_error(errc::kBadRequest, "give \"id\" or \"ids\", not both");
+  const json& ids = args.at("ids");
+  if (!ids.is_array() || ids.empty() || ids.size() > static_cast<std::size_t>(kMaxPage)) {
+    return make_error(errc::kBadRequest, "field \"ids\" must be an array of 1 to " +
+                                             std::to_string(kMaxPage) + " positive integer ids");
+  }
+  std::vector<std::int64_t> list;
+  for (const auto& v : ids) {
+    if (!v.is_number_integer() || v.get<std::int64_t>() <= 0) {
+      return make_error(errc::kBadRequest, "field \"ids\" must be an array of 1 to " +
+                                               std::to_string(kMaxPage) + " positive integer ids");
+    }
+    list.push_back(v.get<std::int64_t>());
+  }
+  LINKSNAP_TRY(ctx.store.delete_links(list));
+  return json{{"deleted", list}};
 }
 
 }  // namespace linksnap::commands

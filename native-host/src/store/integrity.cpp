@@ -4,6 +4,7 @@
 #include <boost/filesystem/operations.hpp>
 #include <set>
 
+#include "store/schema.h"
 #include "util/sha256.h"
 
 namespace linksnap::store {
@@ -162,9 +163,8 @@ Result<CheckReport> check_store(Store& store, const CheckOptions& options) {
         if (html.ok()) body = options.extract_text(*html);
       }
       auto ins = db.prepare(
-          "INSERT INTO search_index(rowid, title, url, body, tags) SELECT l.id, l.title, l.url, ?2, "
-          "coalesce((SELECT group_concat(t.name, ' ') FROM link_tags lt JOIN tags t ON t.id = lt.tag_id "
-          "WHERE lt.link_id = l.id), '') FROM links l WHERE l.id = ?1");
+          std::string("INSERT INTO search_index(rowid, title, url, body, tags) SELECT l.id, l.title, l.url, ?2, ") +
+          kIndexedTagTokensOfLink + " FROM links l WHERE l.id = ?1");
       if (!ins.ok()) return ins.error();
       LINKSNAP_TRY(ins->bind(1, static_cast<std::int64_t>(std::stoll(id))).bind(2, body).run());
     }

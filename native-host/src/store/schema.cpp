@@ -102,6 +102,32 @@ CREATE VIRTUAL TABLE search_index USING fts5(title, url, body, tags, tokenize = 
 )sql",
     // 2
     kAnyLinkSnapshots,
+    // 3 (scale): the search index carries stable tag tokens instead of tag names, so renaming,
+    // merging or deleting a tag rewrites no index row; the query builder expands a word into
+    // the tokens of the tags whose names match it (tag_search). And an index for `list`'s order.
+    R"sql(
+-- A tag's tokens: one made with the tag; a merge re-points the merged tag's tokens to the
+-- tag it went into. AUTOINCREMENT: a token is never reused, so a stale one in an index row
+-- (of a deleted tag) can never come to mean another tag.
+CREATE TABLE tag_tokens (
+  token  INTEGER PRIMARY KEY AUTOINCREMENT,
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE
+);
+CREATE INDEX tag_tokens_by_tag ON tag_tokens(tag_id, token);
+CREATE TRIGGER tags_get_a_token AFTER INSERT ON tags BEGIN
+  INSERT INTO tag_tokens(tag_id) VALUES (new.id);
+END;
+INSERT INTO tag_tokens(tag_id) SELECT id FROM tags ORDER BY id;
+-- rowid = tags.id: the names, tokenized as the index is, to expand query words.
+CREATE VIRTUAL TABLE tag_search USING fts5(name, tokenize = 'linksnap_cjk');
+INSERT INTO tag_search(rowid, name) SELECT id, name FROM tags;
+UPDATE search_index SET tags = coalesce((SELECT group_concat('t' || tt.token, ' ') FROM link_tags lt
+  JOIN tag_tokens tt ON tt.tag_id = lt.tag_id WHERE lt.link_id = search_index.rowid), '');
+-- The rewrite left every old row behind as a delete marker: merge them away (else the
+-- index of a large store grows by half).
+INSERT INTO search_index(search_index) VALUES ('optimize');
+CREATE INDEX links_by_update ON links(updated_at DESC, id DESC);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -116,17 +116,30 @@ std::vector<Term> lex(std::string_view q, std::vector<std::size_t>& or_before) {
   return terms;
 }
 
-std::string render(const Term& t) {
-  std::string out;
-  if (!t.column.empty()) out += t.column + " : ";
-  out += quote(t.text);
+std::string render_term(const Term& t) {
+  std::string out = quote(t.text);
   if (!t.phrase && !ends_with_cjk(t.text)) out += "*";
   return out;
 }
 
-}  // namespace
+// Without a lookup every column holds words (tag names included).
+Result<std::string> render(const Term& t, const TagTokenLookup* tag_tokens) {
+  const std::string term = render_term(t);
+  if (tag_tokens == nullptr) return t.column.empty() ? term : t.column + " : " + term;
+  if (!t.column.empty() && t.column != "tags") return t.column + " : " + term;
+  auto tokens = (*tag_tokens)(term);
+  if (!tokens.ok()) return tokens.error();
+  std::string tag_part;
+  for (const auto token : *tokens) {
+    tag_part += (tag_part.empty() ? "tags : (\"t" : " OR \"t") + std::to_string(token) + "\"";
+  }
+  if (!tag_part.empty()) tag_part += ")";
+  if (t.column == "tags") return tag_part.empty() ? std::string("tags : \"t0\"") : tag_part;  // t0: no tag
+  const std::string text_part = "{title url body} : " + term;
+  return tag_part.empty() ? text_part : "(" + text_part + " OR " + tag_part + ")";
+}
 
-Result<std::string> build_match_expression(std::string_view raw_query) {
+Result<std::string> build(std::string_view raw_query, const TagTokenLookup* tag_tokens) {
   // Control characters (a NUL ends FTS5's parse early, found by fuzzing) separate words,
   // and invalid UTF-8 becomes U+FFFD, so the expression is always well-formed text.
   std::string query = charset::sanitize_utf8(raw_query);
@@ -139,16 +152,18 @@ Result<std::string> build_match_expression(std::string_view raw_query) {
   std::vector<std::vector<std::string>> groups;
   std::vector<std::string> negatives;
   for (std::size_t k = 0; k < terms.size(); ++k) {
+    auto rendered = render(terms[k], tag_tokens);
+    if (!rendered.ok()) return rendered.error();
     if (terms[k].negated) {
-      negatives.push_back(render(terms[k]));
+      negatives.push_back(std::move(*rendered));
       continue;
     }
     const bool joins = !groups.empty() &&
                        std::find(or_before.begin(), or_before.end(), k) != or_before.end();
     if (joins) {
-      groups.back().push_back(render(terms[k]));
+      groups.back().push_back(std::move(*rendered));
     } else {
-      groups.push_back({render(terms[k])});
+      groups.push_back({std::move(*rendered)});
     }
   }
   if (groups.empty()) {
@@ -174,6 +189,14 @@ Result<std::string> build_match_expression(std::string_view raw_query) {
     for (const auto& n : negatives) expr += " NOT " + n;
   }
   return expr;
+}
+
+}  // namespace
+
+Result<std::string> build_match_expression(std::string_view query) { return build(query, nullptr); }
+
+Result<std::string> build_match_expression(std::string_view query, const TagTokenLookup& tag_tokens) {
+  return build(query, &tag_tokens);
 }
 
 std::string snippet_to_html(std::string_view marked) {

@@ -5,8 +5,11 @@
 // "chronyc"), as search-as-you-type expects; CJK words match as substrings via the tokenizer.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/result.h"
 
@@ -15,6 +18,14 @@ namespace linksnap::store {
 // Returns "" when the query has no searchable word (e.g. only punctuation); bad_request
 // when every word is excluded ("-foo" alone cannot be answered by FTS5).
 Result<std::string> build_match_expression(std::string_view query);
+
+// The tokens ("t<N>" in the index's `tags` column) of the tags whose names match one quoted
+// FTS5 term such as "dev"* or "密钥"; none is an empty list.
+using TagTokenLookup = std::function<Result<std::vector<std::int64_t>>(const std::string& term)>;
+
+// As above, for an index whose `tags` column holds tag tokens: a word searches the title, URL
+// and text, or the tokens of the tags whose names match it; `tags:` searches only the latter.
+Result<std::string> build_match_expression(std::string_view query, const TagTokenLookup& tag_tokens);
 
 // Turns a snippet with \x02...\x03 around matches into HTML: text escaped, matches in <mark>.
 std::string snippet_to_html(std::string_view marked);

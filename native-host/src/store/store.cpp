@@ -28,6 +28,9 @@ constexpr const char* kLinkColumns =
     "(SELECT coalesce(max(captured_at), '') FROM snapshots s WHERE s.link_id = l.id)";
 constexpr int kLinkColumnCount = 10;
 
+// How many of the newest matches a search ranks (docs/protocol.md `search`).
+constexpr int kSearchWindow = 1000;
+
 LinkRecord read_link(const Statement& st, int first = 0) {
   LinkRecord r;
   r.id = st.int64(first + 0);
@@ -77,28 +80,21 @@ std::string tag_subtree_condition(int param) {
   return "(t.fold = " + p + " OR (t.fold >= " + p + " || '/' AND t.fold < " + p + " || '0'))";
 }
 
-// Builds "AND l.id IN (...)" clauses, one per tag filter, binding folded names from `first`.
+// Builds "AND <id_column> IN (...)" clauses, one per tag filter, binding folded names from
+// `first`.
 Result<std::string> tag_filter_sql(const std::vector<std::string>& tags, int first,
-                                   std::vector<std::string>& args) {
+                                   std::vector<std::string>& args,
+                                   std::string_view id_column = "l.id") {
   std::string sql;
   int param = first;
   for (const auto& raw : tags) {
     auto name = normalize_tag_name(raw);
     if (!name.ok()) return name.error();
     args.push_back(fold_tag_name(*name));
-    sql += " AND l.id IN (SELECT lt.link_id FROM link_tags lt JOIN tags t ON t.id = lt.tag_id "
+    sql += " AND " + std::string(id_column) + " IN (SELECT lt.link_id FROM link_tags lt JOIN tags t ON t.id = lt.tag_id "
            "WHERE " + tag_subtree_condition(param++) + ")";
   }
   return sql;
-}
-
-std::string join_tags_for_index(const std::vector<std::string>& tags) {
-  std::string out;
-  for (const auto& t : tags) {
-    if (!out.empty()) out += ' ';
-    out += t;
-  }
-  return out;
 }
 
 Error not_found_link(std::int64_t id) {
@@ -261,14 +257,12 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   }
 
   // Reindex the link with the newest snapshot's text.
-  auto tags = tags_of(link_id);
-  if (!tags.ok()) return tags.error();
   {
-    auto idx = db_.prepare(
-        "INSERT OR REPLACE INTO search_index(rowid, title, url, body, tags) "
-        "SELECT id, title, url, ?2, ?3 FROM links WHERE id = ?1");
+    auto idx = db_.prepare(std::string("INSERT OR REPLACE INTO search_index(rowid, title, url, body, tags) "
+                                       "SELECT id, title, url, ?2, ") +
+                           kIndexedTagTokensOfLink + " FROM links WHERE id = ?1");
     if (!idx.ok()) return idx.error();
-    LINKSNAP_TRY(idx->bind(1, link_id).bind(2, input.text).bind(3, join_tags_for_index(*tags)).run());
+    LINKSNAP_TRY(idx->bind(1, link_id).bind(2, input.text).run());
   }
   LINKSNAP_TRY(tx->commit());
 
@@ -283,13 +277,16 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   return result;
 }
 
-Result<std::vector<LinkRecord>> Store::query_links(std::string_view where_and_order,
+Result<std::vector<LinkRecord>> Store::query_links(std::string_view where, std::string_view order,
                                                    const std::vector<std::string>& text_args,
                                                    std::int64_t limit, std::int64_t offset) {
-  const std::string sql = std::string("SELECT ") + kLinkColumns + " FROM links l " +
-                          std::string(where_and_order) + " LIMIT ?" +
-                          std::to_string(text_args.size() + 1) + " OFFSET ?" +
-                          std::to_string(text_args.size() + 2);
+  // The page's ids first (an index walk for the usual order), then the per-link columns —
+  // tags, snapshot count — for those rows only, not for every row the sort looked at.
+  const std::string order_by = order.empty() ? "" : " ORDER BY " + std::string(order);
+  const std::string sql = std::string("SELECT ") + kLinkColumns + " FROM (SELECT l.id FROM links l WHERE " +
+                          std::string(where) + order_by + " LIMIT ?" + std::to_string(text_args.size() + 1) +
+                          " OFFSET ?" + std::to_string(text_args.size() + 2) +
+                          ") page JOIN links l ON l.id = page.id" + order_by;
   auto st = db_.prepare(sql);
   if (!st.ok()) return st.error();
   int i = 1;
@@ -306,7 +303,7 @@ Result<std::vector<LinkRecord>> Store::query_links(std::string_view where_and_or
 }
 
 Result<LinkRecord> Store::get_link(std::int64_t id) {
-  auto links = query_links("WHERE l.id = ?1", {std::to_string(id)}, 1, 0);
+  auto links = query_links("l.id = ?1", "", {std::to_string(id)}, 1, 0);
   if (!links.ok()) return links.error();
   if (links->empty()) return not_found_link(id);
   return std::move(links->front());
@@ -315,7 +312,7 @@ Result<LinkRecord> Store::get_link(std::int64_t id) {
 Result<LinkRecord> Store::find_link_by_url(std::string_view url) {
   auto normalized = url::normalize(url);
   if (!normalized.ok()) return normalized.error();
-  auto links = query_links("WHERE l.normalized_url = ?1", {*normalized}, 1, 0);
+  auto links = query_links("l.normalized_url = ?1", "", {*normalized}, 1, 0);
   if (!links.ok()) return links.error();
   if (links->empty()) return make_error(errc::kNotFound, "no saved link for " + std::string(url));
   return std::move(links->front());
@@ -325,12 +322,26 @@ Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options) {
   std::vector<std::string> args;
   auto filter = tag_filter_sql(options.tags, 1, args);
   if (!filter.ok()) return filter.error();
-  return query_links("WHERE 1" + *filter + " ORDER BY l.updated_at DESC, l.id DESC", args,
-                     options.limit, options.offset);
+  return query_links("1" + *filter, "l.updated_at DESC, l.id DESC", args, options.limit, options.offset);
 }
 
 Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
-  auto match = build_match_expression(options.query);
+  const TagTokenLookup tag_tokens = [this](const std::string& term) -> Result<std::vector<std::int64_t>> {
+    auto st = db_.prepare(
+        "SELECT DISTINCT tt.token FROM tag_search ts JOIN tag_tokens tt ON tt.tag_id = ts.rowid "
+        "WHERE tag_search MATCH ?1 ORDER BY tt.token");
+    if (!st.ok()) return st.error();
+    st->bind(1, term);
+    std::vector<std::int64_t> tokens;
+    while (true) {
+      auto row = st->step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      tokens.push_back(st->int64(0));
+    }
+    return tokens;
+  };
+  auto match = build_match_expression(options.query, tag_tokens);
   if (!match.ok()) return match.error();
   std::vector<SearchHit> hits;
   if (match->empty()) {
@@ -341,16 +352,19 @@ Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
     return hits;
   }
   std::vector<std::string> args{*match};
-  auto filter = tag_filter_sql(options.tags, 2, args);
+  // "+s.rowid": a rowid IN (...) offered to FTS5 would run the whole MATCH once per tagged
+  // link (70 s for one query on 20,000 links); as a plain filter it is a set lookup per match.
+  auto filter = tag_filter_sql(options.tags, 2, args, "+s.rowid");
   if (!filter.ok()) return filter.error();
-  // Rank every match but build snippets only for the page of results: snippet() re-tokenizes
-  // the text, and a common word can match most of the store. Title and tag matches weigh
-  // most, then the URL, then the page text.
+  // Rank only the newest kSearchWindow matches (by link id, i.e. when first saved) and build
+  // snippets only for the page of results: a common word can match most of the store, and
+  // bm25 over all of it is what made such a search slow. Title and tag matches weigh most,
+  // then the URL, then the page text.
   const std::string sql =
-      "WITH top AS (SELECT s.rowid AS id, s.rank AS rank FROM search_index s "
-      "JOIN links l ON l.id = s.rowid WHERE s.search_index MATCH ?1 "
-      "AND s.rank MATCH 'bm25(10.0, 4.0, 1.0, 8.0)'" + *filter +
-      " ORDER BY s.rank LIMIT ?" + std::to_string(args.size() + 1) + ") "
+      "WITH candidates AS (SELECT s.rowid AS id, bm25(search_index, 10.0, 4.0, 1.0, 8.0) AS rank "
+      "FROM search_index s WHERE search_index MATCH ?1" + *filter +
+      " ORDER BY s.rowid DESC LIMIT " + std::to_string(kSearchWindow) + "), "
+      "top AS (SELECT id, rank FROM candidates ORDER BY rank LIMIT ?" + std::to_string(args.size() + 1) + ") "
       "SELECT " + kLinkColumns + ", snippet(search_index, -1, char(2), char(3), '…', 24), top.rank "
       "FROM top JOIN links l ON l.id = top.id JOIN search_index ON search_index.rowid = top.id "
       "WHERE search_index MATCH ?1 ORDER BY top.rank, l.updated_at DESC";
@@ -441,7 +455,9 @@ Result<LinkRecord> Store::update_link(std::int64_t id, const std::optional<std::
   return get_link(id);
 }
 
-Status Store::delete_link(std::int64_t id) {
+Status Store::delete_link(std::int64_t id) { return delete_links({id}); }
+
+Status Store::delete_links(const std::vector<std::int64_t>& ids) {
   std::vector<std::string> candidates;
   {
     auto tx = Transaction::begin(db_);
@@ -451,22 +467,28 @@ Status Store::delete_link(std::int64_t id) {
         "SELECT r.blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
         "WHERE s.link_id = ?1 AND r.blob IS NOT NULL");
     if (!blobs.ok()) return blobs.error();
-    blobs->bind(1, id);
-    while (true) {
-      auto row = blobs->step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      candidates.push_back(blobs->text(0));
-    }
     auto del = db_.prepare("DELETE FROM links WHERE id = ?1");
     if (!del.ok()) return del.error();
-    LINKSNAP_TRY(del->bind(1, id).run());
-    if (db_.changes() == 0) return not_found_link(id);
     auto idx = db_.prepare("DELETE FROM search_index WHERE rowid = ?1");
     if (!idx.ok()) return idx.error();
-    LINKSNAP_TRY(idx->bind(1, id).run());
+    std::set<std::string> seen;
+    for (const auto id : ids) {
+      blobs->reset();
+      blobs->bind(1, id);
+      while (true) {
+        auto row = blobs->step();
+        if (!row.ok()) return row.error();
+        if (!*row) break;
+        if (seen.insert(blobs->text(0)).second) candidates.push_back(blobs->text(0));
+      }
+      del->reset();
+      LINKSNAP_TRY(del->bind(1, id).run());
+      if (db_.changes() == 0) return not_found_link(id);  // nothing is deleted
+      idx->reset();
+      LINKSNAP_TRY(idx->bind(1, id).run());
+    }
     LINKSNAP_TRY(prune_unused_tags());
-    // Blob rows nobody references any more go in the same transaction as the link.
+    // Blob rows nobody references any more go in the same transaction as the links.
     auto gc = db_.prepare(
         "DELETE FROM blobs WHERE hash = ?1 AND NOT EXISTS (SELECT 1 FROM snapshots WHERE "
         "root_blob = ?1) AND NOT EXISTS (SELECT 1 FROM resources WHERE blob = ?1)");
@@ -518,36 +540,30 @@ Result<std::int64_t> Store::ensure_tag(std::string_view normalized_name) {
   auto ins = db_.prepare("INSERT OR IGNORE INTO tags(name, fold, created_at) VALUES (?1, ?2, ?3)");
   if (!ins.ok()) return ins.error();
   LINKSNAP_TRY(ins->bind(1, normalized_name).bind(2, fold).bind(3, now()).run());
+  const bool created = db_.changes() > 0;
   auto sel = db_.prepare("SELECT id FROM tags WHERE fold = ?1");
   if (!sel.ok()) return sel.error();
   sel->bind(1, fold);
   auto row = sel->step();
   if (!row.ok()) return row.error();
   if (!*row) return make_error(errc::kInternal, "a tag vanished while it was being added");
-  return sel->int64(0);
+  const std::int64_t id = sel->int64(0);
+  if (created) LINKSNAP_TRY(index_tag_name(id, normalized_name));
+  return id;
+}
+
+Status Store::index_tag_name(std::int64_t tag_id, std::string_view name) {
+  // A reused tag id replaces the old name's row.
+  auto st = db_.prepare("INSERT OR REPLACE INTO tag_search(rowid, name) VALUES (?1, ?2)");
+  if (!st.ok()) return st.error();
+  return st->bind(1, tag_id).bind(2, name).run();
 }
 
 Status Store::reindex_tags(std::int64_t link_id) {
-  auto tags = tags_of(link_id);
-  if (!tags.ok()) return tags.error();
-  auto st = db_.prepare("UPDATE search_index SET tags = ?2 WHERE rowid = ?1");
+  auto st = db_.prepare(std::string("UPDATE search_index SET tags = ") + kIndexedTagTokensOfLink +
+                        " WHERE rowid = ?1");
   if (!st.ok()) return st.error();
-  return st->bind(1, link_id).bind(2, join_tags_for_index(*tags)).run();
-}
-
-Status Store::reindex_tags_of_tag(std::int64_t tag_id) {
-  auto st = db_.prepare("SELECT link_id FROM link_tags WHERE tag_id = ?1");
-  if (!st.ok()) return st.error();
-  st->bind(1, tag_id);
-  std::vector<std::int64_t> links;
-  while (true) {
-    auto row = st->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    links.push_back(st->int64(0));
-  }
-  for (auto id : links) LINKSNAP_TRY(reindex_tags(id));
-  return ok_status();
+  return st->bind(1, link_id).run();
 }
 
 Result<LinkRecord> Store::add_tags(std::int64_t link_id, const std::vector<std::string>& names) {
@@ -601,8 +617,14 @@ Result<LinkRecord> Store::remove_tags(std::int64_t link_id, const std::vector<st
 }
 
 Status Store::prune_unused_tags() {
-  // Tags exist through their links: one that no link carries any more is gone.
-  return db_.exec("DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM link_tags WHERE tag_id = tags.id)");
+  // Tags exist through their links: one that no link carries any more is gone (its tokens
+  // with it, by cascade; index rows that still hold them match no tag any more).
+  LINKSNAP_TRY(db_.exec("DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM link_tags WHERE tag_id = tags.id)"));
+  return forget_deleted_tag_names();
+}
+
+Status Store::forget_deleted_tag_names() {
+  return db_.exec("DELETE FROM tag_search WHERE rowid NOT IN (SELECT id FROM tags)");
 }
 
 Result<std::vector<TagCount>> Store::list_tags() {
@@ -691,7 +713,8 @@ Status Store::rename_tag(std::string_view from, std::string_view to) {
     auto upd = db_.prepare("UPDATE tags SET name = ?2, fold = ?3 WHERE id = ?1");
     if (!upd.ok()) return upd.error();
     LINKSNAP_TRY(upd->bind(1, r.id).bind(2, renamed).bind(3, renamed_fold).run());
-    LINKSNAP_TRY(reindex_tags_of_tag(r.id));
+    // The index holds the tag's tokens, not its name: only the name lookup changes.
+    LINKSNAP_TRY(index_tag_name(r.id, renamed));
   }
   return tx->commit();
 }
@@ -720,7 +743,6 @@ Status Store::merge_tags(std::string_view from, std::string_view into) {
     rows.emplace_back(sel->int64(0), sel->text(1));
   }
   if (rows.empty()) return not_found_tag(*from_name);
-  std::set<std::int64_t> touched_links;
   for (const auto& [id, name] : rows) {
     auto target = ensure_tag(*into_name + name.substr(from_name->size()));
     if (!target.ok()) return target.error();
@@ -729,20 +751,15 @@ Status Store::merge_tags(std::string_view from, std::string_view into) {
         "SELECT link_id, ?2, added_at FROM link_tags WHERE tag_id = ?1");
     if (!move.ok()) return move.error();
     LINKSNAP_TRY(move->bind(1, id).bind(2, *target).run());
-    auto links = db_.prepare("SELECT link_id FROM link_tags WHERE tag_id = ?1");
-    if (!links.ok()) return links.error();
-    links->bind(1, id);
-    while (true) {
-      auto row = links->step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      touched_links.insert(links->int64(0));
-    }
+    // Index rows keep the merged tag's tokens, which now stand for the target tag.
+    auto tokens = db_.prepare("UPDATE tag_tokens SET tag_id = ?2 WHERE tag_id = ?1");
+    if (!tokens.ok()) return tokens.error();
+    LINKSNAP_TRY(tokens->bind(1, id).bind(2, *target).run());
     auto del = db_.prepare("DELETE FROM tags WHERE id = ?1");
     if (!del.ok()) return del.error();
     LINKSNAP_TRY(del->bind(1, id).run());
   }
-  for (auto link_id : touched_links) LINKSNAP_TRY(reindex_tags(link_id));
+  LINKSNAP_TRY(forget_deleted_tag_names());
   return tx->commit();
 }
 
@@ -758,20 +775,11 @@ Status Store::delete_tag(std::string_view name) {
   if (!row.ok()) return row.error();
   if (!*row) return not_found_tag(*normalized);
   const std::int64_t tag_id = sel->int64(0);
-  auto links = db_.prepare("SELECT link_id FROM link_tags WHERE tag_id = ?1");
-  if (!links.ok()) return links.error();
-  links->bind(1, tag_id);
-  std::vector<std::int64_t> affected;
-  while (true) {
-    auto r = links->step();
-    if (!r.ok()) return r.error();
-    if (!*r) break;
-    affected.push_back(links->int64(0));
-  }
+  // Its tokens go by cascade: index rows that still hold them match no tag any more.
   auto del = db_.prepare("DELETE FROM tags WHERE id = ?1");
   if (!del.ok()) return del.error();
   LINKSNAP_TRY(del->bind(1, tag_id).run());
-  for (auto id : affected) LINKSNAP_TRY(reindex_tags(id));
+  LINKSNAP_TRY(forget_deleted_tag_names());
   return tx->commit();
 }
 

@@ -136,6 +136,9 @@ class Store {
   Result<LinkRecord> update_link(std::int64_t id, const std::optional<std::string>& title,
                                  const std::optional<std::string>& note);
   Status delete_link(std::int64_t id);
+  // Deletes several links in one transaction, with one garbage collection of their files;
+  // not_found (and nothing deleted) if one of them does not exist.
+  Status delete_links(const std::vector<std::int64_t>& ids);
 
   Result<LinkRecord> add_tags(std::int64_t link_id, const std::vector<std::string>& names);
   Result<LinkRecord> remove_tags(std::int64_t link_id, const std::vector<std::string>& names);
@@ -155,10 +158,13 @@ class Store {
   Result<std::vector<std::string>> tags_of(std::int64_t link_id);
   Result<std::int64_t> ensure_tag(std::string_view normalized_name);
   Status reindex_tags(std::int64_t link_id);
+  Status index_tag_name(std::int64_t tag_id, std::string_view name);
   Status prune_unused_tags();
-  Status reindex_tags_of_tag(std::int64_t tag_id);
+  Status forget_deleted_tag_names();
   Status collect_garbage(const std::vector<std::string>& candidate_blobs);
-  Result<std::vector<LinkRecord>> query_links(std::string_view where_and_order,
+  // Links matching `where` (over `links l`), in `order` ("" = any), with text_args bound as
+  // ?1…?N and limit/offset after them.
+  Result<std::vector<LinkRecord>> query_links(std::string_view where, std::string_view order,
                                               const std::vector<std::string>& text_args,
                                               std::int64_t limit, std::int64_t offset);
 
