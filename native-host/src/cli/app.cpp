@@ -12,8 +12,11 @@
 
 #include "capture/file_snapshot.h"
 #include "capture/page_snapshot.h"
+#include "cli/import_format.h"
 #include "cli/text_format.h"
 #include "commands/command.h"
+#include "interop/bookmarks.h"
+#include "interop/import_plan.h"
 #include "net/curl_fetcher.h"
 #include "util/data_dir.h"
 
@@ -44,7 +47,7 @@ Result<std::string> read_file(const std::string& path) {
 struct Invocation {
   std::string command;
   json args = json::object();
-  std::string html_file;  // save: read into args["html"]
+  std::string html_file;  // save, import: read into args["html"]
   std::string out_file;   // export: the result's "html" is written here
 };
 
@@ -153,6 +156,25 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                   "An older snapshot of the link (ids as `linksnap show` lists them)")
       ->check(CLI::PositiveNumber);
 
+  bool import_snapshot = false, keep_root_folders = false;
+  std::int64_t jobs = 0;
+  std::vector<std::string> root_folders;
+  std::string root_folder_help = "Outermost folder dropped from tags (repeatable; replaces the "
+                                 "default list:";
+  for (const auto& f : interop::default_root_folders()) root_folder_help += " \"" + f + "\"";
+  root_folder_help += ")";
+  auto* imp = app.add_subcommand(
+      "import", "Import a bookmark file (Chrome, Firefox, Edge, Safari, linkding, Pinboard, "
+                "Karakeep): folders and TAGS become tags");
+  imp->add_option("file", inv.html_file, "The exported bookmarks (Netscape bookmark file, .html)")
+      ->required();
+  imp->add_flag("--snapshot", import_snapshot, "Also fetch and snapshot every imported link");
+  imp->add_option("--jobs,-j", jobs, "Snapshots taken at once (default 4; 2 per host at most)")
+      ->check(CLI::Range(1, 32));
+  imp->add_option("--root-folder", root_folders, root_folder_help);
+  imp->add_flag("--keep-root-folders", keep_root_folders,
+                "Keep every folder as a tag, the browsers' own roots too");
+
   auto* tag = app.add_subcommand("tag", "Add tags to a link");
   tag->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
   tag->add_option("tags", tag_args, "Tags to add")->required();
@@ -245,6 +267,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     if (exp_file->count() > 0) inv.args["file"] = true;
     if (snapshot_id > 0) inv.args["snapshot"] = snapshot_id;
+  } else if (imp->parsed()) {
+    inv.command = "import";
+    inv.args["snapshot"] = import_snapshot;
+    if (jobs > 0) inv.args["jobs"] = jobs;
+    if (!root_folders.empty()) inv.args["root_folders"] = root_folders;
+    if (keep_root_folders) inv.args["keep_root_folders"] = true;
   } else if (tag->parsed() || untag->parsed()) {
     inv.command = tag->parsed() ? "tag" : "untag";
     inv.args["id"] = id;
@@ -286,8 +314,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     // Refused before reading: the save would refuse it anyway (page_snapshot.h).
     boost::system::error_code size_error;
     const std::uintmax_t size = boost::filesystem::file_size(inv.html_file, size_error);
-    if (!size_error && size > capture::kMaxPageHtmlBytes) {
+    if (!size_error && inv.command == "save" && size > capture::kMaxPageHtmlBytes) {
       return fail(make_error(errc::kTooLarge, capture::page_too_large_message(size)));
+    }
+    if (!size_error && inv.command == "import" && size > interop::BookmarkFileLimits{}.max_bytes) {
+      // The same refusal the parser gives, before reading the file into memory.
+      return fail(make_error(errc::kTooLarge, interop::bookmark_file_too_large_message(
+                                                  size, interop::BookmarkFileLimits{}.max_bytes)));
     }
     auto html = read_file(inv.html_file);
     if (!html.ok()) return fail(html.error());
@@ -303,7 +336,21 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (!store.ok()) return fail(store.error());
   net::CurlFetcher fetcher;
   commands::Context ctx{*store, fetcher, net::FetchLimits{}, {}};
+  const bool progress_on_terminal = ::isatty(STDERR_FILENO) != 0;
+  bool bar_drawn = false;
+  if (inv.command == "import") {
+    ctx.progress = [&](const json& event) {
+      if (event.value("stage", "") != "snapshotting") return;
+      if (progress_on_terminal) {
+        err << format_progress_bar(event, terminal_width()) << std::flush;
+        bar_drawn = true;
+      } else {
+        err << format_progress_line(event) << std::flush;
+      }
+    };
+  }
   auto result = commands::run(ctx, inv.command, inv.args);
+  if (bar_drawn) err << "\n";
   if (!result.ok()) return fail(result.error());
 
   if (inv.command == "export") {
@@ -351,6 +398,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
   } else if (inv.command == "check") {
     out << format_check(r);
+  } else if (inv.command == "import") {
+    out << format_import(r, import_snapshot);
   } else {
     out << format_tags(r.at("tags"));
   }

@@ -26,6 +26,7 @@ const std::vector<CommandInfo>& all_commands() {
       {"tags.merge", tags_merge, true},
       {"tags.delete", tags_delete, true},
       {"check", check, true},
+      {"import", import_bookmarks, true},
   };
   return kCommands;
 }

@@ -81,6 +81,23 @@ struct SaveResult {
   bool created_link = false;
 };
 
+// A link to add without a snapshot (bookmark import): found by its normalized URL, else
+// created with these fields.
+struct ImportLink {
+  std::string url;
+  std::string title;
+  std::string note;
+  std::string created_at;  // format_utc; "" = now
+  std::vector<std::string> tags;
+};
+
+struct ImportOutcome {
+  std::vector<std::int64_t> link_ids;  // one per ImportLink, in order
+  std::int64_t created = 0;            // new links
+  std::int64_t merged = 0;             // existing links that gained tags, a title or a note
+  std::int64_t unchanged = 0;          // existing links that already had everything
+};
+
 struct TagCount {
   std::string name;
   std::int64_t links = 0;        // links carrying exactly this tag
@@ -116,11 +133,19 @@ class Store {
   const boost::filesystem::path& data_dir() const { return data_dir_; }
   BlobStore& blobs() { return blobs_; }
   Database& db() { return db_; }
+  const Clock& clock() const { return *clock_; }
 
   // Adds a snapshot to the link for input.url (creating the link the first time), stores its
   // blobs, tags the link and reindexes it — atomically: after a crash either all of it is
   // there or none of it is visible.
   Result<SaveResult> save_snapshot(const SnapshotInput& input);
+
+  // Adds links without snapshots, `batch_size` per transaction: a link already there (same
+  // normalized URL) gains the tags, and the title and note if it had none, and keeps the
+  // earlier created_at. Idempotent, so an interrupted import run again adds nothing twice.
+  // Errors (bad_request) for a URL that does not normalize; nothing of that batch is kept.
+  Result<ImportOutcome> import_links(const std::vector<ImportLink>& links,
+                                     std::size_t batch_size = 2000);
 
   Result<LinkRecord> get_link(std::int64_t id);
   // Looks a link up by any URL of the page (normalized first); not_found if none.

@@ -1,0 +1,156 @@
+// import (bookmark files and the extension's bookmarks), export.bookmarks and export.json.
+#include <chrono>
+#include <string>
+
+#include "commands/args.h"
+#include "commands/bulk.h"
+#include "commands/handlers.h"
+#include "commands/json_views.h"
+#include "interop/bookmarks.h"
+#include "interop/import_plan.h"
+
+namespace linksnap::commands {
+
+namespace {
+
+constexpr int kMaxJobs = 32;
+
+Error bad(const std::string& message) { return make_error(errc::kBadRequest, message); }
+
+// The extension's bookmarks (its bookmarks API): [{url, title, tags, added_at, note, folders}].
+// added_at is what the API gives (dateAdded, milliseconds) or seconds.
+Result<std::vector<interop::BookmarkEntry>> entries_from_json(const json& list) {
+  if (!list.is_array()) return bad("\"bookmarks\" must be an array");
+  if (list.size() > interop::BookmarkFileLimits{}.max_entries) {
+    return make_error(errc::kTooLarge, "more than " +
+                                           std::to_string(interop::BookmarkFileLimits{}.max_entries) +
+                                           " bookmarks in one import");
+  }
+  std::vector<interop::BookmarkEntry> out;
+  out.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const json& b = list[i];
+    const std::string where = "bookmarks[" + std::to_string(i) + "]";
+    if (!b.is_object()) return bad(where + " must be an object");
+    interop::BookmarkEntry e;
+    auto u = required_string(b, "url");
+    if (!u.ok()) return bad(where + ": " + u.error().message);
+    e.url = *u;
+    for (auto [field, target] : {std::pair{"title", &e.title}, std::pair{"note", &e.note}}) {
+      auto s = optional_string(b, field);
+      if (!s.ok()) return bad(where + ": " + s.error().message);
+      *target = s->value_or("");
+    }
+    for (auto [field, target] : {std::pair{"tags", &e.tags}, std::pair{"folders", &e.folders}}) {
+      auto l = string_list(b, field);
+      if (!l.ok()) return bad(where + ": " + l.error().message);
+      *target = std::move(*l);
+    }
+    if (b.contains("added_at") && !b["added_at"].is_null()) {
+      if (!b["added_at"].is_number()) return bad(where + ": \"added_at\" must be a number");
+      const double v = b["added_at"].get<double>();
+      if (v > 0 && v < 1e18) e.add_date = interop::parse_bookmark_date(std::to_string(static_cast<std::int64_t>(v)));
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+json summary_json(const interop::ImportPlan& plan, const store::ImportOutcome& stored,
+                  std::size_t folders) {
+  json skipped = json::array();
+  for (const auto& s : plan.skipped) skipped.push_back({{"reason", s.reason}, {"count", s.count}});
+  return json{{"entries", plan.entries},
+              {"folders", folders},
+              {"imported", stored.created},
+              {"merged", stored.merged},
+              {"unchanged", stored.unchanged},
+              {"duplicates", plan.duplicates},
+              {"skipped", skipped},
+              {"dropped_tags", plan.dropped_tags},
+              {"snapshotted", 0},
+              {"failed", json::array()}};
+}
+
+}  // namespace
+
+Result<json> import_bookmarks(Context& ctx, const json& args) {
+  if (!args.is_object()) return bad("arguments must be an object");
+  interop::ImportOptions options;
+  if (args.contains("root_folders")) {
+    auto roots = string_list(args, "root_folders");
+    if (!roots.ok()) return roots.error();
+    options.root_folders = std::move(*roots);
+  }
+  if (args.contains("keep_root_folders")) {
+    if (!args["keep_root_folders"].is_boolean()) return bad("\"keep_root_folders\" must be true or false");
+    options.keep_root_folders = args["keep_root_folders"].get<bool>();
+  }
+  bool snapshot = false;
+  if (args.contains("snapshot")) {
+    if (!args["snapshot"].is_boolean()) return bad("\"snapshot\" must be true or false");
+    snapshot = args["snapshot"].get<bool>();
+  }
+  auto jobs = optional_limit(args, "jobs", 4, kMaxJobs);
+  if (!jobs.ok()) return jobs.error();
+
+  std::vector<interop::BookmarkEntry> entries;
+  std::size_t folders = 0;
+  const bool has_html = args.contains("html");
+  if (has_html == args.contains("bookmarks")) {
+    return bad("give either \"html\" (a bookmark file) or \"bookmarks\" (a list)");
+  }
+  if (has_html) {
+    if (!args["html"].is_string()) return bad("\"html\" must be a string");
+    auto file = interop::read_bookmark_file(args["html"].get_ref<const std::string&>());
+    if (!file.ok()) return file.error();
+    entries = std::move(file->entries);
+    folders = file->folders;
+  } else {
+    auto list = entries_from_json(args["bookmarks"]);
+    if (!list.ok()) return list.error();
+    entries = std::move(*list);
+  }
+
+  const interop::ImportPlan plan = interop::plan_import(entries, options);
+  if (ctx.progress) ctx.progress(json{{"stage", "importing"}, {"links", plan.links.size()}});
+  auto stored = ctx.store.import_links(plan.links);
+  if (!stored.ok()) return stored.error();
+  json summary = summary_json(plan, *stored, folders);
+  if (!snapshot) return summary;
+
+  // Only links without a snapshot: running the import again snapshots what is still missing.
+  std::vector<BulkItem> items;
+  for (std::size_t i = 0; i < plan.links.size(); ++i) {
+    auto link = ctx.store.get_link(stored->link_ids[i]);
+    if (link.ok() && link->snapshot_count > 0) continue;
+    items.push_back(BulkItem{stored->link_ids[i], plan.links[i].url});
+  }
+  BulkOptions bulk;
+  bulk.jobs = static_cast<int>(*jobs);
+  bulk.per_host = 2;
+  if (ctx.progress) {
+    bulk.on_progress = [&ctx](const BulkProgress& p) {
+      json event{{"stage", "snapshotting"}, {"done", p.done},  {"total", p.total},
+                 {"failed", p.failed},      {"url", p.last->item.url}, {"ok", p.last->ok}};
+      if (!p.last->ok) event["error"] = {{"code", p.last->error.code}, {"message", p.last->error.message}};
+      ctx.progress(event);
+    };
+  }
+  const auto outcomes = run_bulk(items, bulk, make_snapshot_task(ctx, bulk.jobs));
+  std::int64_t snapshotted = 0;
+  for (const auto& o : outcomes) {
+    if (o.ok) {
+      ++snapshotted;
+    } else {
+      summary["failed"].push_back({{"id", o.item.link_id},
+                                   {"url", o.item.url},
+                                   {"code", o.error.code},
+                                   {"message", o.error.message}});
+    }
+  }
+  summary["snapshotted"] = snapshotted;
+  return summary;
+}
+
+}  // namespace linksnap::commands

@@ -1,0 +1,92 @@
+// `linksnap import` end to end: the real binary, a real store, the fixture files.
+#include <nlohmann/json.hpp>
+
+#include "http_server.h"
+#include "store/store.h"
+#include "test_util.h"
+
+namespace linksnap {
+namespace {
+
+using linksnap::test::TestHttpServer;
+using linksnap::testing::fixture_path;
+using linksnap::testing::ProcessResult;
+using linksnap::testing::TempDir;
+using nlohmann::json;
+
+class ImportTest : public ::testing::Test {
+ protected:
+  ProcessResult cli(std::vector<std::string> args) {
+    args.insert(args.begin(), LINKSNAP_CLI_BIN);
+    return linksnap::testing::run_process(args, {"LINKSNAP_HOME=" + home_.str(), "TZ=UTC"});
+  }
+  json cli_json(std::vector<std::string> args) {
+    args.push_back("--json");
+    auto r = cli(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto j = json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.out;
+    return j;
+  }
+  json link_by_url(const std::string& url) {
+    const json listed = cli_json({"list", "--limit", "1000"});
+    for (const auto& l : listed["links"]) {
+      if (l["url"] == url) return l;
+    }
+    ADD_FAILURE() << "no link " << url;
+    return json::object();
+  }
+
+  TempDir home_;
+};
+
+TEST_F(ImportTest, FirefoxFilePrintsTheSummaryAndAgainAddsNothing) {
+  auto r = cli({"import", fixture_path("bookmarks/firefox.html")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "Read 9 bookmarks in 4 folders.\n"
+            "Imported 5 new links, merged 0 into saved links, 0 already saved, 1 duplicate in "
+            "the file.\n"
+            "Skipped 3: 1 place: Firefox query, 1 file: local file, 1 data: inline data.\n");
+  json rust = link_by_url("https://www.rust-lang.org/");
+  EXPECT_EQ(rust["tags"], json({"lang", "rust", "toolbar"}));
+  EXPECT_EQ(rust["note"], "A language empowering everyone");
+  EXPECT_EQ(rust["created_at"], "2023-07-22T04:29:10.000Z");
+  EXPECT_EQ(rust["snapshot_count"], 0);
+  EXPECT_EQ(cli_json({"search", "cppreference"})["results"].size(), 1u);
+  EXPECT_EQ(cli_json({"list", "--tag", "dev"})["links"].size(), 2u);
+
+  json again = cli_json({"import", fixture_path("bookmarks/firefox.html")});
+  EXPECT_EQ(again["imported"], 0);
+  EXPECT_EQ(again["merged"], 0);
+  EXPECT_EQ(again["unchanged"], 5);
+  EXPECT_EQ(cli_json({"list"})["links"].size(), 5u);
+  EXPECT_EQ(cli({"check"}).exit_code, 0);
+}
+
+TEST_F(ImportTest, ChromeThenFirefoxMergesTagsIntoTheSameLink) {
+  cli_json({"import", fixture_path("bookmarks/chrome.html")});
+  json second = cli_json({"import", fixture_path("bookmarks/firefox.html")});
+  EXPECT_EQ(second["imported"], 4);
+  EXPECT_EQ(second["merged"], 1);
+  json cpp = link_by_url("https://en.cppreference.com/w/");
+  EXPECT_EQ(cpp["tags"], json({"cpp", "dev", "reference"}));
+  EXPECT_EQ(cpp["title"], "cppreference.com");
+}
+
+TEST_F(ImportTest, BadFilesImportNothing) {
+  auto r = cli({"import", fixture_path("bookmarks/truncated.html")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "linksnap: the bookmark file is truncated: its list of bookmarks is not closed (</DL> "
+            "missing)\n");
+  r = cli({"import", fixture_path("bookmarks/not-bookmarks.html")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "linksnap: not a bookmark file: it does not start with "
+            "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n");
+  EXPECT_EQ(cli_json({"list"})["links"].size(), 0u);
+}
+
+}  // namespace
+}  // namespace linksnap
