@@ -10,10 +10,6 @@
 
 namespace linksnap::store {
 
-namespace {
-
-
-}  // namespace
 
 Result<ImportOutcome> Store::import_links(const std::vector<ImportLink>& links,
                                           std::size_t batch_size) {
