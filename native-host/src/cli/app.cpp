@@ -92,6 +92,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* add = app.add_subcommand("add", "Fetch a web page and save a snapshot of it");
   add->add_option("url", url, "http or https URL")->required();
   add->add_option("--tag,-t", tag_opts, "Tag to add (repeatable; \"a/b\" nests b under a)");
+  std::int64_t timeout_seconds = 0;
+  add->add_option("--timeout", timeout_seconds,
+                  "Seconds the whole capture may take, page and resources (default 60); what "
+                  "has not arrived by then is listed as missing")
+      ->check(CLI::Range(1, 3600));
 
   auto* save =
       app.add_subcommand("save", "Save a page you already have as HTML (what the extension sends)");
@@ -177,6 +182,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (add->parsed()) {
     inv.command = "add";
     inv.args["url"] = url;
+    if (timeout_seconds > 0) inv.args["timeout"] = timeout_seconds;
     set_tags(tag_opts);
   } else if (save->parsed()) {
     inv.command = "save";
