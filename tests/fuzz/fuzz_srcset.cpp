@@ -1,5 +1,5 @@
 // srcset values from untrusted pages. Invariants: bounded candidate count, no empty URL,
-// and serialize -> parse gives back the same candidates.
+// and the candidates past the limit are exactly those parse_srcset leaves out.
 #include <cstdint>
 #include <string>
 
@@ -13,5 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (c.url.empty()) __builtin_trap();
   }
   (void)linksnap::capture::serialize_srcset(candidates);
+  const auto all = linksnap::capture::parse_srcset(value, size + 1);
+  const auto past = linksnap::capture::srcset_urls_past(value, 64);
+  if (candidates.size() + past.size() != all.size()) __builtin_trap();
+  for (std::size_t i = 0; i < past.size(); ++i) {
+    if (past[i] != all[candidates.size() + i].url) __builtin_trap();
+  }
   return 0;
 }

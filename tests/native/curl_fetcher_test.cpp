@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "http_server.h"
+#include "raw_server.h"
 #include "util/result.h"
 
 namespace linksnap::net {
@@ -562,6 +563,103 @@ TEST(TestHttpServerTest, ServesHeadWithoutBody) {
   EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK\r\n")) << response;
   EXPECT_NE(response.find("Content-Length: 134\r\n"), std::string::npos) << response;
   EXPECT_TRUE(response.ends_with("\r\n\r\n")) << response;
+}
+
+// ---- Cookies: one jar per session, shared by its transfers, bounded ----
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+TEST_F(CurlFetcherTest, CookieSetByOneResponseIsSentWithTheNextRequestOfTheSession) {
+  auto session = fetcher_.start({});
+  session->add({url("/__cookies?n=1&size=8"), "", 1});
+  ASSERT_TRUE(session->next()->http_ok());
+  session->add({url("/style.css"), "", 2});
+  ASSERT_TRUE(session->next()->http_ok());
+  const auto headers = server_->request_headers();
+  ASSERT_EQ(headers.size(), 2u);
+  EXPECT_EQ(headers[1].count("cookie") ? headers[1].at("cookie") : "", "c0_0=vvvvvvvv");
+}
+
+TEST_F(CurlFetcherTest, CookieFloodDoesNotMakeEveryRequestSlow) {
+  // 400 images setting 50 cookies of 4 KB each: an unbounded jar holds 20,000 cookies and
+  // libcurl scans and sorts it for every request (17 s of CPU here; 1,000 images took 105 s).
+  const double cpu_before = cpu_seconds();
+  auto session = fetcher_.start({});
+  for (std::size_t i = 0; i < 400; ++i) session->add({url("/__cookies?n=50&size=4000"), "", i});
+  const auto results = drain(*session);
+  const double cpu = cpu_seconds() - cpu_before;
+  ASSERT_EQ(results.size(), 400u);
+  for (const auto& [tag, r] : results) ASSERT_TRUE(r.http_ok()) << tag << ": " << r.error_message;
+  EXPECT_LT(cpu, 8.0) << "CPU seconds for the cookie flood";
+  std::cout << "cookie flood: " << cpu << " s of CPU for 400 responses\n";
+}
+
+// ---- A server that does not speak HTTP properly: the message names what it did ----
+
+FetchResult fetch_from_raw(test::RawResponseServer::Answer answer, const std::string& path = "/") {
+  test::RawResponseServer server(std::move(answer));
+  CurlFetcher fetcher;
+  return fetcher.fetch_one({server.base_url() + path, "", 0}, {});
+}
+
+TEST(CurlFetcherBadServerTest, HeaderLineOverTheLimitIsNamedNotOutOfMemory) {
+  const FetchResult r = fetch_from_raw(
+      {"HTTP/1.1 200 OK\r\nX-Big: ", std::string(64 << 10, 'a'), 16, "\r\nContent-Length: 2\r\n\r\nok"});
+  EXPECT_EQ(r.error_code, errc::kFetchFailed);
+  EXPECT_EQ(r.error_message, "the server sent a header line longer than 100 KiB");
+}
+
+TEST(CurlFetcherBadServerTest, TooManyHeaderBytesAreNamed) {
+  const FetchResult r =
+      fetch_from_raw({"HTTP/1.1 200 OK\r\n", "X-A: b\r\n", 60000, "Content-Length: 2\r\n\r\nok"});
+  EXPECT_EQ(r.error_code, errc::kFetchFailed);
+  EXPECT_EQ(r.error_message, "the server sent more than 300 KiB of headers");
+}
+
+TEST(CurlFetcherBadServerTest, MisspelledStatusLineIsNotHttp) {
+  const FetchResult r = fetch_from_raw({"HTTQ/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "", 0, ""});
+  EXPECT_EQ(r.error_code, errc::kFetchFailed);
+  EXPECT_EQ(r.error_message, "the server's answer is not HTTP (invalid status line)");
+}
+
+TEST(CurlFetcherBadServerTest, UnknownHttpVersionIsNotHttp) {
+  const FetchResult r = fetch_from_raw({"HTTP/7.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "", 0, ""});
+  EXPECT_EQ(r.error_code, errc::kFetchFailed);
+  EXPECT_EQ(r.error_message, "the server's answer is not HTTP (invalid status line)");
+}
+
+TEST(CurlFetcherBadServerTest, BodyWithoutStatusLineIsHttp09) {
+  const FetchResult r = fetch_from_raw({"<html><title>old</title>hello</html>\n", "", 0, ""});
+  EXPECT_EQ(r.error_code, errc::kFetchFailed);
+  EXPECT_EQ(r.error_message, "the server answered with HTTP/0.9, which is not supported");
+}
+
+TEST(CurlFetcherBadServerTest, RedirectToAServerWithABadStatusLineIsNotHttp) {
+  test::RawResponseServer bad({"HTTQ/1.1 200 OK\r\n\r\n", "", 0, ""});
+  test::TestHttpServer server(serve_fixture());
+  CurlFetcher fetcher;
+  const FetchResult r = fetcher.fetch_one(
+      {server.base_url() + "/__redirect?to=" + url_encode(bad.base_url() + "/x"), "", 0}, {});
+  EXPECT_EQ(r.error_message, "the server's answer is not HTTP (invalid status line)");
+}
+
+TEST(CurlFetcherBadServerTest, OverlongUrlIsRefusedBeforeCurlWithoutQuotingItWhole) {
+  test::TestHttpServer server(serve_fixture());
+  CurlFetcher fetcher;
+  const std::string long_url = server.base_url() + "/img.png?" + std::string(5u << 20, 'q');
+  const FetchResult r = fetcher.fetch_one({long_url, "", 0}, {});
+  EXPECT_EQ(r.error_code, errc::kInvalidUrl);
+  EXPECT_TRUE(r.error_message.starts_with("the URL is longer than 64 KiB: " + server.base_url() +
+                                          "/img.png?qqq"))
+      << r.error_message.substr(0, 300);
+  EXPECT_LT(r.error_message.size(), 300u);
+  EXPECT_EQ(server.request_count(), 0u);
+  EXPECT_TRUE(check_fetchable_url(long_url.substr(0, kMaxUrlBytes)).ok());
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // The real linksnap-host binary, started as the browser starts it, fed framed messages on
 // stdin; every byte it writes to stdout must be a frame.
+#include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "http_server.h"
 #include "protocol/chunking.h"
 #include "protocol/frame.h"
 #include "test_util.h"
@@ -289,4 +291,28 @@ TEST_F(HostTest, ChunkErrorsAreReportedWithTheMessageId) {
 }
 
 }  // namespace
+TEST_F(HostTest, AddTimeoutBoundsThePageFetchAndTheHostGoesOn) {
+  test::TestHttpServer server(test::TestHttpServer::Options{"", 0, 0, true});
+  const std::string dripping_page = server.base_url() + "/__drip?n=1000&ms=100&type=text/html";
+  std::string in;
+  in += frame({{"id", 1}, {"cmd", "add"}, {"args", {{"url", dripping_page}, {"timeout", 1}}}});
+  in += frame({{"id", 2}, {"cmd", "add"}, {"args", {{"url", dripping_page}, {"timeout", "soon"}}}});
+  in += frame({{"id", 3}, {"cmd", "ping"}});
+  const auto start = std::chrono::steady_clock::now();
+  auto r = run_host(in);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));  // not 100 s
+  EXPECT_EQ(r.exit_code, 0);
+  const json* timed_out = reply(r, 1);
+  ASSERT_NE(timed_out, nullptr);
+  EXPECT_EQ((*timed_out)["error"]["code"], "timeout");
+  EXPECT_EQ((*timed_out)["error"]["message"],
+            "the capture's deadline of 1 s passed before " + dripping_page + " was fetched");
+  const json* refused = reply(r, 2);
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ((*refused)["error"]["message"], "field \"timeout\" must be an integer from 1 to 3600");
+  const json* pong = reply(r, 3);
+  ASSERT_NE(pong, nullptr);
+  EXPECT_EQ((*pong)["ok"], true);
+}
+
 }  // namespace linksnap

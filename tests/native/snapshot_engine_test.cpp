@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -397,8 +398,121 @@ TEST(SnapshotEngineLimitsTest, ResourceCountIsBounded) {
   EngineOptions options;
   options.max_resources = 10;
   const auto doc = capture_document(html, "http://x.test/", fetcher, test_limits(), options);
-  EXPECT_LE(doc.resources.size(), 10u);
+  EXPECT_LE(fetcher.requests().size(), 10u);
+  EXPECT_EQ(doc.resources.size(), 50u);  // the rest are listed as missing
   EXPECT_EQ(doc.html.find("i49.png"), std::string::npos);  // not left pointing at the network
+}
+
+// Missing resources by error code.
+std::map<std::string, std::size_t> missing_by_code(const CapturedDocument& doc) {
+  std::map<std::string, std::size_t> out;
+  for (const auto& r : doc.resources) {
+    if (!r.bytes) ++out[r.record.error_code.value_or("?")];
+  }
+  return out;
+}
+
+net::FakeResponse html_response(std::string body) {
+  net::FakeResponse r;
+  r.content_type = "text/html";
+  r.body = std::move(body);
+  return r;
+}
+
+TEST(SnapshotEngineLimitsTest, AHundredThousandImagesAreAllAccountedFor) {
+  net::FakeFetcher fetcher;
+  std::string html;
+  for (int i = 0; i < 100'000; ++i) html += "<img src=\"i" + std::to_string(i) + ".png\">";
+  const auto doc = capture_document(html, "http://x.test/", fetcher, test_limits());
+  EXPECT_EQ(doc.resources.size(), 100'000u);
+  const auto missing = missing_by_code(doc);
+  EXPECT_EQ(missing.at("too_many_resources"), 98'000u);
+  EXPECT_EQ(missing.at("http_error"), 2'000u);  // the fake answers 404 for each
+  for (const auto& r : doc.resources) {
+    if (r.record.error_code == "too_many_resources") {
+      EXPECT_EQ(r.record.error_message, "not fetched: the page names more than 2000 resources");
+      break;
+    }
+  }
+}
+
+TEST(SnapshotEngineLimitsTest, SrcsetCandidatesPastTheLimitAreListedAsMissing) {
+  net::FakeFetcher fetcher;
+  std::string srcset;
+  for (int i = 0; i < 10'001; ++i) srcset += "c" + std::to_string(i) + ".png " + std::to_string(i + 1) + "w, ";
+  const auto doc = capture_document("<img srcset=\"" + srcset + "\">", "http://x.test/", fetcher,
+                                    test_limits());
+  EXPECT_EQ(doc.resources.size(), 10'001u);
+  const auto missing = missing_by_code(doc);
+  EXPECT_EQ(missing.at("srcset_limit"), 10'001u - 256u);
+  EXPECT_EQ(fetcher.requests().size(), 256u);
+  const auto& last = doc.resources.back().record;
+  EXPECT_EQ(last.url, "http://x.test/c10000.png");
+  EXPECT_EQ(last.error_message, "not fetched: a srcset lists more than 256 candidates");
+}
+
+TEST(SnapshotEngineLimitsTest, FramesPastTheFanOutAndDepthLimitsAreListedAsMissing) {
+  net::FakeFetcher fetcher;
+  // The page shows 150 frames; frame 0 nests d1 > d2 > d3 > d4 (d4 is one too deep).
+  std::string html;
+  for (int i = 0; i < 150; ++i) html += "<iframe src=\"f" + std::to_string(i) + ".html\"></iframe>";
+  fetcher.set("http://x.test/f0.html", html_response("<iframe src=d2.html></iframe>"));
+  fetcher.set("http://x.test/d2.html", html_response("<iframe src=d3.html></iframe>"));
+  fetcher.set("http://x.test/d3.html", html_response("<iframe src=d4.html></iframe>"));
+  const auto doc = capture_document(html, "http://x.test/", fetcher, test_limits());
+  const auto missing = missing_by_code(doc);
+  EXPECT_EQ(missing.at("frame_fanout"), 50u);
+  EXPECT_EQ(missing.at("frame_depth"), 1u);
+  EXPECT_EQ(doc.resources.size(), 150u + 3u);  // f0..f149, d2, d3, d4
+  for (const auto& r : doc.resources) {
+    if (r.record.url == "http://x.test/d4.html") {
+      EXPECT_EQ(r.record.error_message, "not fetched: frames nest more than 3 deep");
+    }
+    if (r.record.url == "http://x.test/f149.html") {
+      EXPECT_EQ(r.record.error_message, "not fetched: a document shows more than 100 frames");
+    }
+  }
+}
+
+TEST(SnapshotEngineLimitsTest, ImportsPastTheDepthLimitAreListedAsMissing) {
+  net::FakeFetcher fetcher;
+  for (int i = 0; i < 20; ++i) {
+    net::FakeResponse css;
+    css.content_type = "text/css";
+    css.body = "@import \"s" + std::to_string(i + 1) + ".css\";";
+    fetcher.set("http://x.test/s" + std::to_string(i) + ".css", css);
+  }
+  const auto doc = capture_document("<link rel=stylesheet href=s0.css>", "http://x.test/", fetcher,
+                                    test_limits());
+  const auto missing = missing_by_code(doc);
+  ASSERT_EQ(missing.count("import_depth"), 1u);
+  EXPECT_EQ(missing.at("import_depth"), 1u);
+  EXPECT_EQ(fetcher.requests().size(), 17u);  // s0 (from the page) and 16 imports
+  EXPECT_EQ(doc.resources.back().record.url, "http://x.test/s17.css");
+  EXPECT_EQ(doc.resources.back().record.error_message, "not fetched: @import nests more than 16 deep");
+}
+
+// The capture's deadline bounds everything: what arrived is saved, the rest is "deadline".
+TEST(SnapshotEngineLimitsTest, DeadlineSavesWhatArrivedAndListsTheRest) {
+  test::TestHttpServer server(test::TestHttpServer::Options{"", 0, 0, true});
+  net::CurlFetcher fetcher;
+  std::string html = "<img src=\"/__bytes?n=10\">";
+  for (int i = 0; i < 30; ++i) html += "<img src=\"/__drip?n=100&ms=200&i=" + std::to_string(i) + "\">";
+  net::FetchLimits limits = test_limits();
+  limits.timeout_per_request = milliseconds(30'000);
+  limits.capture_timeout = milliseconds(2000);
+  const auto start = std::chrono::steady_clock::now();
+  const auto doc = capture_document(html, server.base_url() + "/", fetcher, limits);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(took, std::chrono::seconds(8));
+  EXPECT_GE(took, milliseconds(1900));
+  ASSERT_EQ(doc.resources.size(), 31u);
+  EXPECT_TRUE(doc.resources[0].bytes.has_value());
+  const auto missing = missing_by_code(doc);
+  EXPECT_EQ(missing.at("deadline"), 30u);
+  EXPECT_EQ(doc.resources[1].record.error_message,
+            "the capture's deadline of 2 s passed before " + server.base_url() +
+                "/__drip?n=100&ms=200&i=0 was fetched");
 }
 
 TEST(SnapshotEngineLimitsTest, FrameDepthIsBounded) {

@@ -54,6 +54,11 @@ TEST(SrcsetTest, CandidateCountIsBounded) {
   std::string many;
   for (int i = 0; i < 1000; ++i) many += "i" + std::to_string(i) + ".png " + std::to_string(i + 1) + "w, ";
   EXPECT_EQ(parse_srcset(many, 256).size(), 256u);
+  const auto past = srcset_urls_past(many, 256);
+  ASSERT_EQ(past.size(), 1000u - 256u);
+  EXPECT_EQ(past.front(), "i256.png");
+  EXPECT_EQ(past.back(), "i999.png");
+  EXPECT_TRUE(srcset_urls_past("a.png 1x, b.png 2x", 256).empty());
 }
 
 TEST(SrcsetTest, SerializeRoundTrips) {

@@ -80,6 +80,7 @@ struct ProcessResult {
   int signal = 0;
   std::string out;
   std::string err;
+  long max_rss_kib = 0;   // the child's peak resident memory
 };
 
 // Runs argv[0] with the given arguments and extra environment ("NAME=value"), feeding

@@ -244,6 +244,7 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::optional<std::size_t> chunked_bytes;  // stream this many 'a's chunked instead of body
+  int drip_ms = 0;                           // chunked_bytes one byte at a time, this far apart
 };
 
 Response text_response(int status, std::string body) {
@@ -295,6 +296,7 @@ struct TestHttpServer::Impl {
 
   std::mutex bomb_mu;
   std::map<std::size_t, std::shared_ptr<const std::string>> bombs;
+  std::atomic<std::size_t> cookie_responses{0};  // names /__cookies' cookies apart
 
   // ---- blocking primitives that give up when stop() is called ----
 
@@ -469,6 +471,31 @@ struct TestHttpServer::Impl {
       r.chunked_bytes = *n;
       return r;
     }
+    if (req.path == "/__drip") {
+      const auto n = parse_size(param("n").value_or(""));
+      const auto ms = parse_size(param("ms").value_or("1000"));
+      if (!n || !ms || *ms > 60'000) return text_response(400, "bad ?n= or ?ms=\n");
+      Response r;
+      r.headers.emplace_back("Content-Type", param("type").value_or("image/gif"));
+      r.chunked_bytes = *n;
+      r.drip_ms = static_cast<int>(*ms);
+      return r;
+    }
+    if (req.path == "/__cookies") {
+      const auto n = parse_size(param("n").value_or(""));
+      const auto size = parse_size(param("size").value_or("100"));
+      if (!n || !size || *n > 10'000 || *size > 8192) return text_response(400, "bad ?n= or ?size=\n");
+      const std::size_t response = cookie_responses++;
+      Response r;
+      r.headers.emplace_back("Content-Type", "image/gif");
+      for (std::size_t i = 0; i < *n; ++i) {
+        r.headers.emplace_back("Set-Cookie", "c" + std::to_string(response) + "_" +
+                                                 std::to_string(i) + "=" + std::string(*size, 'v') +
+                                                 "; Path=/");
+      }
+      r.body = "GIF89a";
+      return r;
+    }
     if (req.path == "/__gzipbomb") {
       const auto n = parse_size(param("n").value_or(""));
       if (!n || *n == 0 || *n > kMaxBombBytes) return text_response(400, "bad ?n=\n");
@@ -541,7 +568,8 @@ struct TestHttpServer::Impl {
     static const std::string kChunk(64 * 1024, 'a');
     std::size_t left = *r.chunked_bytes;
     while (left > 0) {
-      const std::size_t n = std::min(left, kChunk.size());
+      if (r.drip_ms > 0 && left != *r.chunked_bytes && !sleep_ms(r.drip_ms)) return false;
+      const std::size_t n = std::min(left, r.drip_ms > 0 ? std::size_t{1} : kChunk.size());
       std::ostringstream size_line;
       size_line << std::hex << n << "\r\n";
       if (!send_all(fd, size_line.str()) || !send_all(fd, std::string_view(kChunk).substr(0, n)) ||

@@ -12,6 +12,10 @@
 //   /__chain?n=N          302 to /__chain?n=N-1; n=0 answers 200 (a redirect chain of N hops).
 //   /__slow?ms=N          sleeps N ms (other connections are unaffected), then 200 "slow".
 //   /__bytes?n=N          N bytes of 'a', chunked, without Content-Length.
+//   /__drip?n=N&ms=M      N bytes, chunked, one byte every M ms (default 1000); &type= sets the
+//                         Content-Type (default image/gif).
+//   /__cookies?n=N&size=S a tiny image/gif that sets N cookies of S bytes, named apart per
+//                         response (a cookie flood).
 //   /__gzipbomb?n=N       Content-Encoding: gzip body inflating to N zero bytes (built once per N,
 //                         sent whatever the client's Accept-Encoding says: it is an attack).
 #pragma once

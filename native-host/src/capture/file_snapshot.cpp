@@ -215,6 +215,8 @@ Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
 
   net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0}, link_limits);
   if (!r.transport_ok()) {
+    // Nothing arrived before the capture's deadline: for the caller a timeout like any other.
+    if (r.error_code == errc::kDeadline) return make_error(errc::kTimeout, r.error_message);
     if (r.error_code == errc::kTooLarge) {
       return make_error(errc::kTooLarge, file_too_large_message(url, file_limits.max_file_bytes));
     }

@@ -391,6 +391,9 @@ class Rewriter {
           }
         }
         if (any) next = serialize_srcset(candidates);
+        for (const std::string& u : srcset_urls_past(value)) {
+          (void)map_url(u, ResourceKind::kSrcsetOverflow);
+        }
         break;
       }
       case Role::kLink: {

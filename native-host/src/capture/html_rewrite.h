@@ -33,6 +33,9 @@ enum class ResourceKind {
   kAsset,       // bytes used as they are: image, font, media, icon, ...
   kStylesheet,  // CSS whose own references are resolved against its URL
   kDocument,    // an HTML document shown in a frame
+  // A srcset candidate past kMaxSrcsetCandidates (srcset.h): left out of the snapshot, shown
+  // to the mapper only so that it can be listed as missing; the mapper's answer is ignored.
+  kSrcsetOverflow,
 };
 
 struct HtmlReference {

@@ -48,7 +48,11 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher,
   LINKSNAP_TRY(check_fetchable(url));
 
   const net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0}, limits);
-  if (!r.transport_ok()) return make_error(r.error_code, r.error_message);
+  if (!r.transport_ok()) {
+    // Nothing arrived, so nothing is saved: for the caller that is a timeout like any other.
+    if (r.error_code == errc::kDeadline) return make_error(errc::kTimeout, r.error_message);
+    return make_error(r.error_code, r.error_message);
+  }
   if (!r.http_ok()) {
     return make_error(errc::kHttpError, "the server answered HTTP " +
                                             std::to_string(r.http_status) + " for " + r.final_url);
@@ -85,7 +89,8 @@ std::string page_too_large_message(std::uintmax_t bytes) {
 
 Result<store::SnapshotInput> build_snapshot(
     const Page& page, net::Fetcher& fetcher, const net::FetchLimits& limits,
-    const std::function<void(const std::string&)>& on_resource_ready) {
+    const std::function<void(const std::string&)>& on_resource_ready,
+    const std::function<std::shared_ptr<AssetSink>()>& new_asset_sink) {
   if (page.html.size() > kMaxPageHtmlBytes) {
     return make_error(errc::kTooLarge, page_too_large_message(page.html.size()));
   }
@@ -102,6 +107,7 @@ Result<store::SnapshotInput> build_snapshot(
   // Every resource fetched, stored by content and referenced by hash (snapshot_engine.h).
   EngineOptions options;
   options.on_resource_ready = on_resource_ready;
+  options.new_asset_sink = new_asset_sink;
   CapturedDocument captured = capture_document(html, page.url, fetcher, limits, options);
   input.html = std::move(captured.html);
   input.resources = std::move(captured.resources);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "capture/snapshot_engine.h"
 #include "net/fetcher.h"
 #include "store/store.h"
 #include "util/result.h"
@@ -48,9 +49,11 @@ Result<Page> page_from_response(const net::FetchResult& response, std::string_vi
 // the document to reference them by content hash. Resources that cannot be fetched are
 // recorded as missing; the snapshot is still made. too_large when the HTML exceeds
 // kMaxPageHtmlBytes.
-// `on_resource_ready` (optional) sees each resource's final bytes as soon as they are known.
+// `on_resource_ready` (optional) sees each resource's final bytes as soon as they are known;
+// `new_asset_sink` (optional) streams assets to disk instead (EngineOptions).
 Result<store::SnapshotInput> build_snapshot(
     const Page& page, net::Fetcher& fetcher, const net::FetchLimits& limits,
-    const std::function<void(const std::string&)>& on_resource_ready = {});
+    const std::function<void(const std::string&)>& on_resource_ready = {},
+    const std::function<std::shared_ptr<AssetSink>()>& new_asset_sink = {});
 
 }  // namespace linksnap::capture

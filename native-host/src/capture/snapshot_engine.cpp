@@ -8,10 +8,12 @@
 #include <random>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "capture/css_rewrite.h"
 #include "capture/html_rewrite.h"
+#include "capture/srcset.h"
 #include "net/fake_fetcher.h"  // content_type_for_path: the extension table shared with tests
 #include "util/charset.h"
 #include "util/sha256.h"
@@ -85,6 +87,8 @@ struct Node {
   std::string url;  // absolute, without fragment
   ResourceKind kind = ResourceKind::kAsset;
   int depth = 0;  // frame depth (documents)
+  int import_depth = 0;     // stylesheets: how many @imports lead here
+  std::size_t frames = 0;   // documents: distinct frames it shows
   std::string referer;
 
   bool fetched = false;   // a FetchResult arrived (or it never needed one: the root)
@@ -99,6 +103,8 @@ struct Node {
   std::string text;  // containers: UTF-8 source (documents: rewritten, with ref tokens)
   std::vector<HtmlReference> refs;  // documents: what each ref token stands for
   std::string bytes;                // final bytes (rewritten for containers)
+  std::shared_ptr<AssetSink> sink;  // assets streaming to disk: bytes stay empty
+  bool streamed = false;            // ok, and its bytes are in a blob file already
   std::string hash;
   std::string error_code, error_message;
   std::size_t fetched_size = 0;
@@ -145,6 +151,8 @@ class Engine {
     for (std::size_t i = nodes_.size(); i-- > 0;) {
       if (!nodes_[i].done) fail(i, errc::kFetchFailed, "the resource was never fetched");
     }
+    std::unordered_set<std::string> fetched_urls;
+    for (std::size_t i = 1; i < nodes_.size(); ++i) fetched_urls.insert(nodes_[i].url);
 
     CapturedDocument out;
     out.html = std::move(nodes_[0].bytes);
@@ -155,7 +163,10 @@ class Engine {
       if (!n.final_url.empty()) in.record.final_url = n.final_url;
       in.record.mime = n.mime;
       if (n.http_status > 0) in.record.http_status = n.http_status;
-      if (n.ok) {
+      if (n.ok && n.streamed) {
+        in.record.size = static_cast<std::int64_t>(n.fetched_size);
+        in.record.blob = n.hash;
+      } else if (n.ok) {
         in.record.size = static_cast<std::int64_t>(n.bytes.size());
         in.bytes = std::move(n.bytes);
       } else {
@@ -163,6 +174,14 @@ class Engine {
         in.record.error_code = n.error_code;
         in.record.error_message = n.error_message;
       }
+      out.resources.push_back(std::move(in));
+    }
+    for (Skipped& skipped : skipped_) {
+      if (fetched_urls.count(skipped.url) != 0) continue;  // fetched where it was within limits
+      store::ResourceInput in;
+      in.record.url = std::move(skipped.url);
+      in.record.error_code = skipped.reason;
+      in.record.error_message = skipped_message(skipped.reason);
       out.resources.push_back(std::move(in));
     }
     return out;
@@ -175,16 +194,36 @@ class Engine {
                                       std::size_t parent) {
     const std::string scheme = url::scheme_of(absolute);
     if (scheme.empty() || scheme == "about" || scheme == "data") return std::nullopt;
+    std::string key_url = without_fragment(absolute);
     const int depth = nodes_[parent].depth + (kind == ResourceKind::kDocument ? 1 : 0);
-    if (kind == ResourceKind::kDocument && depth > options_.max_frame_depth) return std::nullopt;
-    const std::string key_url = without_fragment(absolute);
+    if (kind == ResourceKind::kDocument && depth > options_.max_frame_depth) {
+      skip(std::move(key_url), missing::kFrameDepth);
+      return std::nullopt;
+    }
     const auto key = std::make_pair(static_cast<int>(kind), key_url);
     if (auto it = index_.find(key); it != index_.end()) return it->second;
-    if (nodes_.size() > options_.max_resources) return std::nullopt;
+    const bool import = kind == ResourceKind::kStylesheet &&
+                        nodes_[parent].kind == ResourceKind::kStylesheet;
+    const int import_depth = import ? nodes_[parent].import_depth + 1 : 0;
+    if (import_depth > options_.max_import_depth) {
+      skip(std::move(key_url), missing::kImportDepth);
+      return std::nullopt;
+    }
+    if (kind == ResourceKind::kDocument &&
+        nodes_[parent].frames >= options_.max_frames_per_document) {
+      skip(std::move(key_url), missing::kFrameFanout);
+      return std::nullopt;
+    }
+    if (nodes_.size() > options_.max_resources) {
+      skip(std::move(key_url), missing::kTooManyResources);
+      return std::nullopt;
+    }
+    if (kind == ResourceKind::kDocument) ++nodes_[parent].frames;
     Node n;
     n.url = key_url;
     n.kind = kind;
     n.depth = depth;
+    n.import_depth = import_depth;
     n.referer = nodes_[parent].final_url;
     const std::size_t id = nodes_.size();
     nodes_.push_back(std::move(n));
@@ -197,6 +236,32 @@ class Engine {
     return id;
   }
 
+  // A reference not fetched because of a limit: listed once, as missing with that reason.
+  void skip(std::string key_url, const char* reason) {
+    if (skipped_urls_.insert(key_url).second) skipped_.push_back({std::move(key_url), reason});
+  }
+
+  std::string skipped_message(std::string_view reason) const {
+    if (reason == missing::kFrameDepth) {
+      return "not fetched: frames nest more than " + std::to_string(options_.max_frame_depth) +
+             " deep";
+    }
+    if (reason == missing::kFrameFanout) {
+      return "not fetched: a document shows more than " +
+             std::to_string(options_.max_frames_per_document) + " frames";
+    }
+    if (reason == missing::kImportDepth) {
+      return "not fetched: @import nests more than " + std::to_string(options_.max_import_depth) +
+             " deep";
+    }
+    if (reason == missing::kSrcsetLimit) {
+      return "not fetched: a srcset lists more than " + std::to_string(kMaxSrcsetCandidates) +
+             " candidates";
+    }
+    return "not fetched: the page names more than " + std::to_string(options_.max_resources) +
+           " resources";
+  }
+
   // Hands requests to the session, keeping only about as many outstanding as it runs at once:
   // a stylesheet or frame found later (an @import, a frame's CSS) then starts next instead of
   // waiting behind every image queued before it — each one unlocks another round trip.
@@ -205,7 +270,12 @@ class Engine {
       std::deque<std::size_t>& from = containers_.empty() ? assets_ : containers_;
       const std::size_t id = from.front();
       from.pop_front();
-      session_->add(net::FetchRequest{nodes_[id].url, nodes_[id].referer, id});
+      net::FetchRequest request{nodes_[id].url, nodes_[id].referer, id};
+      if (nodes_[id].kind == ResourceKind::kAsset && options_.new_asset_sink) {
+        nodes_[id].sink = options_.new_asset_sink();
+        request.sink = nodes_[id].sink;
+      }
+      session_->add(std::move(request));
       ++outstanding_;
     }
   }
@@ -251,6 +321,10 @@ class Engine {
       std::string tokenized =
           rewrite_html(n.text, n.final_url, [&](const std::string& u, ResourceKind k) {
             if (url::scheme_of(u) == "about") return std::optional<std::string>();
+            if (k == ResourceKind::kSrcsetOverflow) {
+              if (url::scheme_of(u) != "data") skip(without_fragment(u), missing::kSrcsetLimit);
+              return std::optional<std::string>();
+            }
             refs.push_back({u, k});
             return std::optional<std::string>(ref_token(refs.size() - 1));
           });
@@ -339,6 +413,7 @@ class Engine {
     n.error_message = std::move(message);
     n.bytes.clear();
     n.text.clear();
+    n.sink.reset();  // the last owner of a sink removes its unfinished blob file
     propagate(id);
   }
 
@@ -382,7 +457,7 @@ class Engine {
     n.fetched = true;
     n.final_url = r.final_url.empty() ? r.url : r.final_url;
     n.http_status = r.http_status;
-    n.fetched_size = r.body.size();
+    n.fetched_size = r.body_size;
     if (!r.transport_ok()) {
       fail(id, r.error_code, r.error_message);
       return;
@@ -402,6 +477,19 @@ class Engine {
       n.mime = "text/html";
       auto utf8 = charset::to_utf8(r.body, charset::detect_html(r.content_type, r.body));
       n.text = utf8.ok() ? std::move(*utf8) : charset::sanitize_utf8(r.body);
+    } else if (n.sink) {  // an asset that streamed to its blob file
+      Result<std::string> hash = n.sink->finish();
+      n.sink.reset();
+      if (!hash.ok()) {
+        fail(id, hash.error().code, hash.error().message);
+        return;
+      }
+      n.hash = std::move(*hash);
+      n.streamed = true;
+      n.ok = true;
+      n.done = true;
+      propagate(id);
+      return;
     } else {
       n.bytes = std::move(r.body);  // an asset (a frame showing an image or a PDF is one too)
       complete_asset(id);
@@ -420,6 +508,12 @@ class Engine {
   std::map<std::pair<int, std::string>, std::size_t> index_;
   std::vector<std::size_t> finalize_later_;
   std::unordered_map<std::string, std::optional<std::string>> resolved_;
+  struct Skipped {
+    std::string url;
+    const char* reason;
+  };
+  std::vector<Skipped> skipped_;  // references past a limit, in the order they were found
+  std::unordered_set<std::string> skipped_urls_;
   std::string token_prefix_;
 };
 

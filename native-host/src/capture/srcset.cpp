@@ -5,13 +5,12 @@ namespace {
 
 bool is_ascii_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 
-}  // namespace
-
-std::vector<SrcsetCandidate> parse_srcset(std::string_view s, std::size_t max_candidates) {
-  std::vector<SrcsetCandidate> out;
+// Calls visit(candidate) for each candidate in order while it returns true.
+template <class Visit>
+void each_candidate(std::string_view s, Visit visit) {
   std::size_t i = 0;
   const std::size_t n = s.size();
-  while (i < n && out.size() < max_candidates) {
+  while (i < n) {
     while (i < n && (is_ascii_ws(s[i]) || s[i] == ',')) ++i;
     if (i >= n) break;
     const std::size_t url_begin = i;
@@ -45,8 +44,29 @@ std::vector<SrcsetCandidate> parse_srcset(std::string_view s, std::size_t max_ca
     }
     if (url.empty()) continue;
     candidate.url = std::string(url);
-    out.push_back(std::move(candidate));
+    if (!visit(std::move(candidate))) return;
   }
+}
+
+}  // namespace
+
+std::vector<SrcsetCandidate> parse_srcset(std::string_view s, std::size_t max_candidates) {
+  std::vector<SrcsetCandidate> out;
+  if (max_candidates == 0) return out;
+  each_candidate(s, [&](SrcsetCandidate c) {
+    out.push_back(std::move(c));
+    return out.size() < max_candidates;
+  });
+  return out;
+}
+
+std::vector<std::string> srcset_urls_past(std::string_view s, std::size_t max_candidates) {
+  std::vector<std::string> out;
+  std::size_t seen = 0;
+  each_candidate(s, [&](SrcsetCandidate c) {
+    if (++seen > max_candidates) out.push_back(std::move(c.url));
+    return true;
+  });
   return out;
 }
 

@@ -107,6 +107,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   add->add_option("--max-size", max_size_mib,
                   "Largest file (PDF, image, ...) to save, in MiB (default 256)")
       ->check(CLI::Range(1, 1 << 20));
+  std::int64_t timeout_seconds = 0;
+  add->add_option("--timeout", timeout_seconds,
+                  "Seconds the whole capture may take, page and resources (default 60); what "
+                  "has not arrived by then is listed as missing")
+      ->check(CLI::Range(1, 3600));
 
   auto* save =
       app.add_subcommand("save", "Save a page you already have as HTML (what the extension sends)");
@@ -228,6 +233,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     inv.args["url"] = url;
     inv.args["render"] = no_render ? "never" : render_mode;
     if (max_size_mib > 0) inv.args["max_file_bytes"] = max_size_mib << 20;
+    if (timeout_seconds > 0) inv.args["timeout"] = timeout_seconds;
     set_tags(tag_opts);
   } else if (save->parsed()) {
     inv.command = "save";

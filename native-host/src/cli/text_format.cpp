@@ -197,10 +197,25 @@ std::string format_show(const json& result) {
   }
   const json& resources = result.at("resources");
   if (!resources.empty()) {
-    std::size_t missing = 0;
+    std::int64_t missing = 0;
     for (const auto& r : resources) missing += r.value("saved", false) ? 0 : 1;
-    s << "Resources of the newest snapshot (" << resources.size() - missing << " saved, " << missing
+    std::int64_t total = static_cast<std::int64_t>(resources.size());
+    const json totals = result.value("resource_totals", json::object());
+    if (totals.is_object() && totals.contains("total")) {
+      total = totals.value("total", total);
+      missing = totals.value("missing", missing);
+    }
+    s << "Resources of the newest snapshot (" << total - missing << " saved, " << missing
       << " missing):\n";
+    if (totals.is_object() && totals.contains("missing_by_reason") && missing > 0) {
+      s << "  missing by reason:";
+      const char* sep = " ";
+      for (const auto& [reason, count] : totals.at("missing_by_reason").items()) {
+        s << sep << reason << " " << count.get<std::int64_t>();
+        sep = ", ";
+      }
+      s << "\n";
+    }
     for (const auto& r : resources) {
       const std::string mime = r.value("mime", "");
       if (r.value("saved", false)) {
@@ -221,6 +236,10 @@ std::string format_show(const json& result) {
       if (!final_url.empty() && final_url != r.value("url", "")) {
         s << "           (redirected to " << final_url << ")\n";
       }
+    }
+    if (static_cast<std::int64_t>(resources.size()) < total) {
+      s << "  ... and " << total - static_cast<std::int64_t>(resources.size())
+        << " more not listed (the counts above include them)\n";
     }
   }
   return s.str();

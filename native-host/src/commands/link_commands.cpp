@@ -68,7 +68,24 @@ Result<json> show(Context& ctx, const json& args) {
   if (!snapshots->empty()) {
     auto resources = ctx.store.resources_of(snapshots->front().id);
     if (!resources.ok()) return resources.error();
-    for (const auto& r : *resources) result["resources"].push_back(resource_json(r));
+    // A page may name 100,000 resources: the list is capped, the totals count every one.
+    constexpr std::size_t kMaxListed = 1000;
+    std::int64_t saved = 0;
+    std::map<std::string, std::int64_t> missing_by_reason;
+    for (const auto& r : *resources) {
+      if (r.blob) {
+        ++saved;
+      } else {
+        ++missing_by_reason[r.error_code.value_or(r.http_status ? "http_error" : "unknown")];
+      }
+      if (result["resources"].size() < kMaxListed) result["resources"].push_back(resource_json(r));
+    }
+    result["resource_totals"] = json{
+        {"total", static_cast<std::int64_t>(resources->size())},
+        {"saved", saved},
+        {"missing", static_cast<std::int64_t>(resources->size()) - saved},
+        {"missing_by_reason", missing_by_reason},
+        {"listed", result["resources"].size()}};
   }
   return result;
 }

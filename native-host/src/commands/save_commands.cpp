@@ -1,5 +1,8 @@
 // save and add: the two ways a snapshot is made.
+#include <chrono>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "capture/file_snapshot.h"
 #include "capture/page_snapshot.h"
@@ -21,15 +24,58 @@ void report(Context& ctx, const char* stage, json detail = json::object()) {
   ctx.progress(detail);
 }
 
-Result<json> snapshot_and_store(Context& ctx, const capture::Page& page) {
+// The limits of one capture: the deadline starts now and bounds the page and its resources
+// together; `timeout` (seconds, optional) replaces the configured length.
+Result<net::FetchLimits> capture_limits(const Context& ctx, const json& args) {
+  net::FetchLimits limits = ctx.fetch_limits;
+  auto seconds = optional_limit(args, "timeout", /*fallback: the configured one*/ 0, 3600);
+  if (!seconds.ok()) return seconds.error();
+  if (*seconds > 0) limits.capture_timeout = std::chrono::seconds(*seconds);
+  limits.capture_started = std::chrono::steady_clock::now();
+  return limits;
+}
+
+// An asset streaming into its blob file; the fsync and rename happen on the background writer.
+class BlobFileSink final : public capture::AssetSink {
+ public:
+  BlobFileSink(std::unique_ptr<store::BlobWriter> blob, store::BackgroundBlobWriter& background)
+      : blob_(std::move(blob)), background_(background) {}
+
+  bool write(std::string_view bytes) override {
+    if (!blob_) return false;
+    Status s = blob_->write(bytes);
+    if (!s.ok()) error_ = s.error().message;
+    return s.ok();
+  }
+  std::string error() const override { return error_; }
+  Result<std::string> finish() override {
+    if (!blob_) return make_error(errc::kInternal, "a blob file was finished twice");
+    std::string hash = blob_->finish_hash();
+    background_.commit(std::move(blob_));
+    return hash;
+  }
+
+ private:
+  std::unique_ptr<store::BlobWriter> blob_;
+  store::BackgroundBlobWriter& background_;
+  std::string error_;
+};
+
+Result<json> snapshot_and_store(Context& ctx, const capture::Page& page,
+                                const net::FetchLimits& limits) {
   report(ctx, "processing");
   store::BackgroundBlobWriter writer(ctx.store.blobs());
-  auto input = capture::build_snapshot(page, ctx.fetcher, ctx.fetch_limits,
-                                       [&](const std::string& bytes) { writer.add(bytes); });
+  auto input = capture::build_snapshot(
+      page, ctx.fetcher, limits, [&](const std::string& bytes) { writer.add(bytes); },
+      [&]() -> std::shared_ptr<capture::AssetSink> {
+        auto blob = ctx.store.blobs().begin_blob();
+        if (!blob.ok()) return nullptr;  // that asset is kept in memory; saving reports the disk
+        return std::make_shared<BlobFileSink>(std::move(*blob), writer);
+      });
   if (!input.ok()) return input.error();
   report(ctx, "storing");
   writer.add(input->html);
-  writer.finish();
+  LINKSNAP_TRY(writer.finish());
   auto saved = ctx.store.save_snapshot(*input);
   if (!saved.ok()) return saved.error();
   return json{{"link", link_json(saved->link)},
@@ -67,6 +113,8 @@ Result<json> save(Context& ctx, const json& args) {
   // Validate the URL before any work: a capture of chrome://settings has nothing to keep.
   auto normalized = url::normalize(*page_url);
   if (!normalized.ok()) return normalized.error();
+  auto limits = capture_limits(ctx, args);
+  if (!limits.ok()) return limits.error();
 
   capture::Page page;
   page.url = *page_url;
@@ -74,7 +122,7 @@ Result<json> save(Context& ctx, const json& args) {
   page.title = title->value_or("");
   page.source = "dom";
   page.tags = std::move(*tag_names);
-  return snapshot_and_store(ctx, page);
+  return snapshot_and_store(ctx, page, *limits);
 }
 
 Result<json> add(Context& ctx, const json& args) {
@@ -97,8 +145,10 @@ Result<json> add(Context& ctx, const json& args) {
   if (*render == capture::RenderMode::kAlways && chromium.empty()) {
     return make_error(errc::kBadRequest, capture::kChromiumMissingMessage);
   }
+  auto limits = capture_limits(ctx, args);
+  if (!limits.ok()) return limits.error();
   report(ctx, "fetching", json{{"url", *page_url}});
-  auto link = capture::fetch_link(*page_url, ctx.fetcher, ctx.fetch_limits, file_limits);
+  auto link = capture::fetch_link(*page_url, ctx.fetcher, *limits, file_limits);
   if (!link.ok()) return link.error();
   if (link->file) {
     link->file->tags = std::move(*tag_names);
@@ -120,7 +170,7 @@ Result<json> add(Context& ctx, const json& args) {
     }
   }
   page.tags = std::move(*tag_names);
-  return snapshot_and_store(ctx, page);
+  return snapshot_and_store(ctx, page, *limits);
 }
 
 }  // namespace linksnap::commands

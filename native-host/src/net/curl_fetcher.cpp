@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -86,19 +87,51 @@ class CurlSession;
 
 // One request from the moment it leaves the queue until its result is produced.
 struct Transfer {
-  enum class Abort { kNone, kTooLarge, kSessionBudget, kNoMemory };
+  enum class Abort { kNone, kTooLarge, kSessionBudget, kNoMemory, kNotHttp, kHttp09, kSink };
 
   FetchRequest request;
   std::string host_key;
   CurlSession* session = nullptr;
   CURL* easy = nullptr;
-  std::string body;
+  std::string body;           // all of it, or its first kSniffBytes when it streams to a sink
+  std::size_t received = 0;  // decoded body bytes
+  long status_hop = -1;      // the redirect hop whose status line arrived last
   Clock::time_point started;
   Abort abort = Abort::kNone;
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 
 size_t on_write(char* data, size_t size, size_t count, void* userdata);
+size_t on_header(char* data, size_t size, size_t count, void* userdata);
+
+// Set-Cookie headers a session takes into its cookie jar. libcurl keeps every cookie and scans
+// and sorts the whole jar for each request, so a page whose 1,000 images set 50 cookies each
+// cost 105 s of CPU; browsers keep a few thousand cookies in all. Past this many, new
+// transfers of the session run without cookies (they neither send nor store any).
+constexpr std::size_t kMaxSessionCookies = 1000;
+
+// libcurl's limits on what a server sends before the body (lib/http.c in 7.88: one header line,
+// and all header lines of one response together).
+constexpr std::size_t kMaxHeaderLineBytes = CURL_MAX_HTTP_HEADER;
+constexpr std::size_t kMaxHeaderBytes = 300u << 10;
+
+// A body that arrives without a status line is HTTP/0.9 to libcurl. A first line shaped like a
+// status line ("HTTQ/1.1 200 OK", "ICY 200 OK") is a server speaking broken HTTP instead.
+bool looks_like_status_line(std::string_view first_bytes) {
+  const std::string_view line = first_bytes.substr(0, first_bytes.find('\n')).substr(0, 200);
+  std::string upper;
+  for (char c : line) upper.push_back((c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c);
+  if (upper.find("HTTP") != std::string::npos) return true;
+  // "TOKEN/1.1 200" or "TOKEN 200": a protocol name, then a three-digit code.
+  const std::size_t space = line.find(' ');
+  if (space == 0 || space == std::string_view::npos || space > 16) return false;
+  for (char c : line.substr(0, space)) {
+    if (c <= ' ' || c == '<' || c > '~') return false;
+  }
+  const std::string_view code = line.substr(space + 1, 3);
+  return code.size() == 3 && std::all_of(code.begin(), code.end(),
+                                         [](char c) { return c >= '0' && c <= '9'; });
+}
 
 class CurlSession final : public FetchSession {
  public:
@@ -109,8 +142,18 @@ class CurlSession final : public FetchSession {
     limits_.connect_timeout = clamp_duration(limits_.connect_timeout);
     limits_.timeout_per_request = clamp_duration(limits_.timeout_per_request);
     limits_.timeout_per_session = clamp_duration(limits_.timeout_per_session);
+    limits_.capture_timeout = clamp_duration(limits_.capture_timeout);
     if (limits_.user_agent.empty()) limits_.user_agent = kDefaultUserAgent;
-    deadline_ = Clock::now() + limits_.timeout_per_session;
+    const Clock::time_point now = Clock::now();
+    deadline_ = now + limits_.timeout_per_session;
+    if (limits_.capture_timeout.count() > 0) {
+      const Clock::time_point capture_deadline =
+          limits_.capture_started.value_or(now) + limits_.capture_timeout;
+      if (capture_deadline <= deadline_) {
+        deadline_ = capture_deadline;
+        deadline_is_the_captures_ = true;
+      }
+    }
 
     if (const CURLcode rc = global_init(); rc != CURLE_OK) {
       init_error_ = std::string("could not initialise libcurl: ") + curl_easy_strerror(rc);
@@ -118,7 +161,8 @@ class CurlSession final : public FetchSession {
     }
     multi_ = curl_multi_init();
     share_ = curl_share_init();
-    if (multi_ == nullptr || share_ == nullptr) {
+    cookieless_share_ = curl_share_init();
+    if (multi_ == nullptr || share_ == nullptr || cookieless_share_ == nullptr) {
       init_error_ = "could not initialise libcurl: out of memory";
       return;
     }
@@ -136,6 +180,8 @@ class CurlSession final : public FetchSession {
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+    curl_share_setopt(cookieless_share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(cookieless_share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   }
 
   ~CurlSession() override {
@@ -146,6 +192,7 @@ class CurlSession final : public FetchSession {
     running_.clear();
     if (multi_ != nullptr) curl_multi_cleanup(multi_);
     if (share_ != nullptr) curl_share_cleanup(share_);  // after every easy handle using it
+    if (cookieless_share_ != nullptr) curl_share_cleanup(cookieless_share_);
   }
 
   CurlSession(const CurlSession&) = delete;
@@ -184,9 +231,15 @@ class CurlSession final : public FetchSession {
         }
         if (pending_.empty() && running_.empty()) return std::nullopt;
         if (Clock::now() >= deadline_) {
-          fail_everything(errc::kTimeout, [this](const FetchRequest& r) {
-            return session_timeout_message(limits_.timeout_per_session, r.url);
-          });
+          if (deadline_is_the_captures_) {
+            fail_everything(errc::kDeadline, [this](const FetchRequest& r) {
+              return deadline_message(limits_.capture_timeout, r.url);
+            });
+          } else {
+            fail_everything(errc::kTimeout, [this](const FetchRequest& r) {
+              return session_timeout_message(limits_.timeout_per_session, r.url);
+            });
+          }
           continue;
         }
         start_ready();
@@ -224,10 +277,31 @@ class CurlSession final : public FetchSession {
     }
   }
 
+  // Called for each header line received (every hop): notes which hop answered with a status
+  // line, and counts what would enter the cookie jar.
+  void saw_header_line(Transfer& t, std::string_view line) noexcept {
+    if (line.starts_with("HTTP/")) curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &t.status_hop);
+    constexpr std::string_view kSetCookie = "set-cookie:";
+    if (line.size() < kSetCookie.size()) return;
+    for (std::size_t i = 0; i < kSetCookie.size(); ++i) {
+      const char c = line[i];
+      if (((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c) != kSetCookie[i]) return;
+    }
+    ++cookies_offered_;
+  }
+
   // Called from the write callback with decoded body bytes; false aborts the transfer.
   bool accept_bytes(Transfer& t, const char* data, std::size_t n) noexcept {
-    if (n >
-        limits_.max_bytes_per_response - std::min(t.body.size(), limits_.max_bytes_per_response)) {
+    long hop = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &hop);
+    if (hop != t.status_hop) {
+      // No status line: libcurl lets HTTP/0.9 through (CURLOPT_HTTP09_ALLOWED) only so that we
+      // can tell it from garbage here; both end the transfer.
+      t.abort = looks_like_status_line(std::string_view(data, n)) ? Transfer::Abort::kNotHttp
+                                                                   : Transfer::Abort::kHttp09;
+      return false;
+    }
+    if (n > limits_.max_bytes_per_response - std::min(t.received, limits_.max_bytes_per_response)) {
       t.abort = Transfer::Abort::kTooLarge;
       return false;
     }
@@ -238,11 +312,22 @@ class CurlSession final : public FetchSession {
       return false;
     }
     try {
-      t.body.append(data, n);
+      if (t.request.sink == nullptr) {
+        t.body.append(data, n);
+      } else {
+        if (t.body.size() < kSniffBytes) {
+          t.body.append(data, std::min(n, kSniffBytes - t.body.size()));
+        }
+        if (!t.request.sink->write(std::string_view(data, n))) {
+          t.abort = Transfer::Abort::kSink;
+          return false;
+        }
+      }
     } catch (...) {
       t.abort = Transfer::Abort::kNoMemory;
       return false;
     }
+    t.received += n;
     session_bytes_ += n;
     return true;
   }
@@ -304,6 +389,7 @@ class CurlSession final : public FetchSession {
     set(CURLOPT_WRITEFUNCTION, &on_write);
     set(CURLOPT_WRITEDATA, static_cast<void*>(t.get()));
     set(CURLOPT_NOSIGNAL, 1L);  // no SIGALRM-based DNS timeouts: we run in threads
+    set(CURLOPT_HTTP09_ALLOWED, 1L);  // refused in accept_bytes, with a message that says so
     // Only http(s), on the first hop and on every redirect hop (file://, gopher://, ... refused).
     set(CURLOPT_PROTOCOLS_STR, "http,https");
     set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -326,8 +412,14 @@ class CurlSession final : public FetchSession {
     // slack; the exact limit is applied to decoded bytes in the write callback.
     const std::size_t limit = limits_.max_bytes_per_response;
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limit + limit / 1024 + 1024));
-    set(CURLOPT_SHARE, share_);
-    set(CURLOPT_COOKIEFILE, "");  // in-memory cookie engine, shared through share_
+    set(CURLOPT_HEADERFUNCTION, &on_header);
+    set(CURLOPT_HEADERDATA, static_cast<void*>(t.get()));
+    if (cookies_offered_ < kMaxSessionCookies) {
+      set(CURLOPT_SHARE, share_);
+      set(CURLOPT_COOKIEFILE, "");  // in-memory cookie engine, shared through share_
+    } else {
+      set(CURLOPT_SHARE, cookieless_share_);
+    }
     if (rc != CURLE_OK) {
       done_.push_back(
           failed_result(t->request, errc::kInternal,
@@ -384,6 +476,7 @@ class CurlSession final : public FetchSession {
     char* content_type = nullptr;
     curl_easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &content_type);
     if (content_type != nullptr) r.content_type = content_type;
+    r.body_size = t.received;
     if (code == CURLE_OK) {
       r.body = std::move(t.body);
       return r;
@@ -405,12 +498,11 @@ class CurlSession final : public FetchSession {
 
     switch (code) {
       case CURLE_UNSUPPORTED_PROTOCOL: {
-        // The first URL was checked in add(), so this is a redirect to a refused scheme.
-        if (where != t.request.url)
+        // Either a redirect to a refused scheme (the first URL was checked in add()), or an
+        // answer libcurl cannot read ("Unsupported HTTP version (7.1) in response").
+        if (where != t.request.url && !check_fetchable_url(where).ok())
           return {errc::kUnsupportedScheme, redirect_refused_message(where)};
-        const Status s = check_fetchable_url(where);
-        return {errc::kUnsupportedScheme,
-                s.ok() ? "only http and https URLs can be fetched: " + detail : s.error().message};
+        return {errc::kFetchFailed, std::string(kNotHttpMessage)};
       }
       case CURLE_TOO_MANY_REDIRECTS:
         return {errc::kTooManyRedirects,
@@ -451,6 +543,13 @@ class CurlSession final : public FetchSession {
             return {errc::kTooLarge, session_budget_message(limits_.max_bytes_per_session)};
           case Transfer::Abort::kNoMemory:
             return {errc::kInternal, "out of memory while receiving " + where};
+          case Transfer::Abort::kNotHttp:
+            return {errc::kFetchFailed, std::string(kNotHttpMessage)};
+          case Transfer::Abort::kHttp09:
+            return {errc::kFetchFailed, std::string(kHttp09Message)};
+          case Transfer::Abort::kSink:
+            return {errc::kIo, "could not store the response from " + where + ": " +
+                                   t.request.sink->error()};
           case Transfer::Abort::kNone:
             break;
         }
@@ -465,8 +564,12 @@ class CurlSession final : public FetchSession {
       case CURLE_GOT_NOTHING:
         return {errc::kFetchFailed,
                 host + " closed the connection without answering (fetching " + where + ")"};
-      case CURLE_SEND_ERROR:
       case CURLE_RECV_ERROR:
+        if (detail.starts_with("Too large response headers")) {
+          return {errc::kFetchFailed, headers_too_large_message(kMaxHeaderBytes)};
+        }
+        [[fallthrough]];
+      case CURLE_SEND_ERROR:
       case CURLE_PARTIAL_FILE:
       case CURLE_HTTP2:
       case CURLE_HTTP2_STREAM:
@@ -478,8 +581,16 @@ class CurlSession final : public FetchSession {
       case CURLE_WEIRD_SERVER_REPLY:
         return {errc::kFetchFailed, host + " sent a response that is not valid HTTP (fetching " +
                                         where + "): " + detail};
-      case CURLE_OUT_OF_MEMORY:
+      case CURLE_OUT_OF_MEMORY: {
+        // libcurl 7.88 reports a header line over CURL_MAX_HTTP_HEADER as "out of memory". The
+        // URL's length is checked before, so once the request went out it is the server's line.
+        long request_size = 0;
+        curl_easy_getinfo(t.easy, CURLINFO_REQUEST_SIZE, &request_size);
+        if (request_size > 0) {
+          return {errc::kFetchFailed, header_line_too_long_message(kMaxHeaderLineBytes)};
+        }
         return {errc::kInternal, "out of memory while fetching " + where};
+      }
       default:
         return {errc::kFetchFailed, "fetching " + where + " failed: " + detail};
     }
@@ -504,8 +615,11 @@ class CurlSession final : public FetchSession {
 
   FetchLimits limits_;
   Clock::time_point deadline_;
+  bool deadline_is_the_captures_ = false;  // capture_timeout, not timeout_per_session
   CURLM* multi_ = nullptr;
-  CURLSH* share_ = nullptr;
+  CURLSH* share_ = nullptr;             // with the cookie jar
+  CURLSH* cookieless_share_ = nullptr;  // for transfers after kMaxSessionCookies
+  std::size_t cookies_offered_ = 0;     // Set-Cookie lines received in this session
   std::string init_error_;  // non-empty: libcurl unusable, every request fails with it
 
   std::deque<Pending> pending_;
@@ -522,6 +636,13 @@ size_t on_write(char* data, size_t size, size_t count, void* userdata) {
   // Returning anything but n makes libcurl abort with CURLE_WRITE_ERROR; the reason is kept
   // in t->abort.
   return t->session->accept_bytes(*t, data, n) ? n : 0;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* userdata) {
+  auto* t = static_cast<Transfer*>(userdata);
+  const std::size_t n = size * count;
+  t->session->saw_header_line(*t, std::string_view(data, n));
+  return n;
 }
 
 }  // namespace

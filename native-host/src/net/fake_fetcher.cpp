@@ -243,6 +243,16 @@ class FakeFetcher::Session final : public FetchSession {
         return r;
       }
       session_bytes_ += response->body.size();
+      r.body_size = response->body.size();
+      if (request.sink != nullptr) {
+        if (!request.sink->write(response->body)) {
+          r.error_code = errc::kIo;
+          r.error_message =
+              "could not store the response from " + url + ": " + request.sink->error();
+          return r;
+        }
+        response->body.resize(std::min(response->body.size(), kSniffBytes));
+      }
       r.body = std::move(response->body);
       return r;
     }

@@ -21,6 +21,10 @@ char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A
 }  // namespace
 
 Status check_fetchable_url(std::string_view url) {
+  if (url.size() > kMaxUrlBytes) {
+    return make_error(errc::kInvalidUrl,
+                      "the URL is longer than " + describe_size(kMaxUrlBytes) + ": " + shorten(url));
+  }
   // RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'.
   std::size_t colon = 0;
   while (colon < url.size() && url[colon] != ':') {
@@ -112,6 +116,19 @@ std::string request_timeout_message(std::chrono::milliseconds limit, std::string
 std::string session_timeout_message(std::chrono::milliseconds limit, std::string_view url) {
   return "the snapshot's time budget of " + describe_duration(limit) + " ran out before " +
          shorten(url) + " was fetched";
+}
+
+std::string deadline_message(std::chrono::milliseconds limit, std::string_view url) {
+  return "the capture's deadline of " + describe_duration(limit) + " passed before " +
+         shorten(url) + " was fetched";
+}
+
+std::string header_line_too_long_message(std::size_t limit) {
+  return "the server sent a header line longer than " + describe_size(limit);
+}
+
+std::string headers_too_large_message(std::size_t limit) {
+  return "the server sent more than " + describe_size(limit) + " of headers";
 }
 
 FetchResult Fetcher::fetch_one(const FetchRequest& request, const FetchLimits& limits) {

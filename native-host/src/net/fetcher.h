@@ -15,6 +15,11 @@
 
 #include "util/result.h"
 
+namespace linksnap::errc {
+// A request the capture's deadline (FetchLimits::capture_timeout) ended or never started.
+inline constexpr const char* kDeadline = "deadline";
+}  // namespace linksnap::errc
+
 namespace linksnap::net {
 
 // Bounds applied to every fetch. Defaults are what `linksnap add` uses.
@@ -25,15 +30,36 @@ struct FetchLimits {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds timeout_per_request{30'000};
   std::chrono::milliseconds timeout_per_session{120'000};
+  // One deadline for a whole capture: the page and every resource, across sessions. It runs
+  // from capture_started (unset: when the session starts); when it passes, every request not
+  // finished ends with errc::kDeadline. Zero: none.
+  std::chrono::milliseconds capture_timeout{60'000};
+  std::optional<std::chrono::steady_clock::time_point> capture_started;
   int max_concurrent = 12;           // transfers in flight overall
   int max_concurrent_per_host = 6;   // like browsers
   std::string user_agent;            // empty: a browser-like default
 };
 
+// Where a response body goes instead of into memory (a blob file being written and hashed).
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // Takes the next decoded bytes of the final response (never a redirect's). false stops the
+  // transfer with errc::kIo and error() as the reason (a full disk).
+  virtual bool write(std::string_view bytes) = 0;
+  virtual std::string error() const = 0;
+};
+
+// How much of a streamed body FetchResult::body keeps: enough to sniff its type by.
+inline constexpr std::size_t kSniffBytes = 1024;
+
 struct FetchRequest {
   std::string url;      // absolute http(s) URL; anything else fails with unsupported_scheme
   std::string referer;  // empty: none
   std::size_t tag = 0;  // caller's cookie, echoed in the result
+  // Set: the body streams into the sink as it arrives and FetchResult::body keeps only its
+  // first kSniffBytes, so a 30 MiB image never sits in memory. Error bodies go there too.
+  std::shared_ptr<BodySink> sink = nullptr;
 };
 
 struct FetchResult {
@@ -42,7 +68,8 @@ struct FetchResult {
   std::string final_url;      // after redirects
   long http_status = 0;       // 0 when no HTTP response arrived
   std::string content_type;   // Content-Type header, verbatim ("" if none)
-  std::string body;           // decoded (Content-Encoding removed)
+  std::string body;           // decoded (Content-Encoding removed); streamed: its start only
+  std::size_t body_size = 0;  // decoded bytes received (all of them, also when streamed)
   // Empty on transport success (even for a 404: check http_status). Otherwise one of
   // errc::kUnsupportedScheme, kInvalidUrl, kFetchFailed, kTimeout, kTooLarge,
   // kTooManyRedirects, with a human message in `error_message`.
@@ -76,8 +103,13 @@ class Fetcher {
 
 // ---- Shared by every Fetcher, so the fake reports exactly what the real one would ----
 
-// OK for an absolute http(s) URL with a host. Otherwise errc::kUnsupportedScheme ("only http
-// and https URLs can be fetched (got file:)") or errc::kInvalidUrl. Never touches the network.
+// The longest URL fetched. libcurl fails longer ones with "out of memory" (its request buffer
+// is 1 MiB) and servers refuse far shorter ones; a real resource URL is a few KiB at most.
+inline constexpr std::size_t kMaxUrlBytes = 64u << 10;
+
+// OK for an absolute http(s) URL with a host of at most kMaxUrlBytes. Otherwise
+// errc::kUnsupportedScheme ("only http and https URLs can be fetched (got file:)") or
+// errc::kInvalidUrl ("the URL is longer than 64 KiB: <its start>..."). Never touches the network.
 Status check_fetchable_url(std::string_view url);
 
 // A result for `request` that failed with `code` / `message` (elapsed 0, no response).
@@ -95,5 +127,15 @@ std::string too_many_redirects_message(long max_redirects, std::string_view url)
 std::string redirect_refused_message(std::string_view target);
 std::string request_timeout_message(std::chrono::milliseconds limit, std::string_view url);
 std::string session_timeout_message(std::chrono::milliseconds limit, std::string_view url);
+// "the capture's deadline of 60 s passed before <url> was fetched"
+std::string deadline_message(std::chrono::milliseconds limit, std::string_view url);
+
+// What a server did wrong, in its own words (CurlFetcher; asserted verbatim in tests).
+std::string header_line_too_long_message(std::size_t limit);  // "...longer than 100 KiB"
+std::string headers_too_large_message(std::size_t limit);      // all header lines together
+inline constexpr std::string_view kNotHttpMessage =
+    "the server's answer is not HTTP (invalid status line)";
+inline constexpr std::string_view kHttp09Message =
+    "the server answered with HTTP/0.9, which is not supported";
 
 }  // namespace linksnap::net

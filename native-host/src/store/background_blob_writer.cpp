@@ -1,11 +1,19 @@
 #include "store/background_blob_writer.h"
 
+#include <utility>
+
 namespace linksnap::store {
 
-void BackgroundBlobWriter::add(std::string bytes) {
+void BackgroundBlobWriter::add(std::string bytes) { enqueue(Job{std::move(bytes), nullptr}); }
+
+void BackgroundBlobWriter::commit(std::unique_ptr<BlobWriter> blob) {
+  enqueue(Job{std::string(), std::move(blob)});
+}
+
+void BackgroundBlobWriter::enqueue(Job job) {
   {
     std::lock_guard lock(mu_);
-    queue_.push_back(std::move(bytes));
+    queue_.push_back(std::move(job));
     if (workers_.size() < kThreads && workers_.size() < queue_.size() + busy_) {
       workers_.emplace_back([this] { work(); });
     }
@@ -13,7 +21,7 @@ void BackgroundBlobWriter::add(std::string bytes) {
   ready_.notify_one();
 }
 
-void BackgroundBlobWriter::finish() {
+Status BackgroundBlobWriter::finish() {
   {
     std::lock_guard lock(mu_);
     closing_ = true;
@@ -21,6 +29,7 @@ void BackgroundBlobWriter::finish() {
   ready_.notify_all();
   for (auto& w : workers_) w.join();
   workers_.clear();
+  return first_error_;
 }
 
 void BackgroundBlobWriter::work() {
@@ -28,13 +37,20 @@ void BackgroundBlobWriter::work() {
   while (true) {
     ready_.wait(lock, [&] { return closing_ || !queue_.empty(); });
     if (queue_.empty()) return;  // closing and drained
-    std::string bytes = std::move(queue_.front());
+    Job job = std::move(queue_.front());
     queue_.pop_front();
     ++busy_;
     lock.unlock();
-    (void)blobs_.put(bytes);  // save_snapshot's own put() reports what failed here
+    Status status = ok_status();
+    if (job.blob) {
+      status = job.blob->commit();
+      job.blob.reset();  // closes it (and removes its temp file if the commit failed)
+    } else {
+      (void)blobs_.put(job.bytes);  // save_snapshot's own put() reports what failed here
+    }
     lock.lock();
     --busy_;
+    if (!status.ok() && first_error_.ok()) first_error_ = std::move(status);
   }
 }
 

@@ -1,6 +1,8 @@
 #include "store/blob_store.h"
 
 #include <fcntl.h>
+#include <openssl/evp.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <random>
+#include <string>
 
 #include "util/sha256.h"
 
@@ -58,7 +61,114 @@ std::string random_suffix() {
   return s;
 }
 
+// "<pid>-": temp files name the process writing them, so one left by a killed process is known
+// as such at the next start (and not mistaken for a live writer's).
+std::string temp_prefix() { return std::to_string(::getpid()) + "-"; }
+
+// True when `name` is a temp file of a process that no longer runs.
+bool writer_is_gone(const std::string& name) {
+  const std::size_t dash = name.find('-');
+  if (dash == 0 || dash == std::string::npos || dash > 10) return false;
+  long pid = 0;
+  for (std::size_t i = 0; i < dash; ++i) {
+    if (name[i] < '0' || name[i] > '9') return false;
+    pid = pid * 10 + (name[i] - '0');
+  }
+  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// Moves a complete temp file to its blob path (or drops it when that blob is already there).
+Status move_into_place(const fs::path& tmp_path, const fs::path& final_path) {
+  if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp_path.c_str());
+    return io_error("moving a blob into place", err);
+  }
+  fsync_directory(final_path.parent_path());
+  return ok_status();
+}
+
 }  // namespace
+
+struct BlobWriter::Digest {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~Digest() { EVP_MD_CTX_free(ctx); }
+};
+
+BlobWriter::BlobWriter(const BlobStore& store, fs::path tmp_path, int fd)
+    : store_(store), tmp_path_(std::move(tmp_path)), fd_(fd), digest_(std::make_unique<Digest>()) {
+  if (digest_->ctx != nullptr) EVP_DigestInit_ex(digest_->ctx, EVP_sha256(), nullptr);
+}
+
+BlobWriter::~BlobWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(tmp_path_.c_str());
+}
+
+Status BlobWriter::write(std::string_view bytes) {
+  if (fd_ < 0 || !hash_.empty() || digest_->ctx == nullptr) {
+    return make_error(errc::kInternal, "writing a blob that is closed");
+  }
+  LINKSNAP_TRY(write_all(fd_, bytes, tmp_path_.string()));
+  EVP_DigestUpdate(digest_->ctx, bytes.data(), bytes.size());
+  size_ += bytes.size();
+  return ok_status();
+}
+
+const std::string& BlobWriter::finish_hash() {
+  if (!hash_.empty() || digest_->ctx == nullptr) return hash_;
+  // Closed now, reopened by commit(): hundreds of blobs may wait for a background fsync, and
+  // each open file would count against the process's descriptor limit.
+  if (fd_ >= 0 && ::close(fd_) != 0) close_error_ = errno;
+  fd_ = -1;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(digest_->ctx, digest, &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned int i = 0; i < length; ++i) {
+    hash_.push_back(kHex[digest[i] >> 4]);
+    hash_.push_back(kHex[digest[i] & 0xF]);
+  }
+  return hash_;
+}
+
+Status BlobWriter::commit() {
+  if (committed_) return ok_status();
+  if (hash_.empty()) return make_error(errc::kInternal, "committing an unfinished blob");
+  if (close_error_ != 0) return io_error("closing " + tmp_path_.string(), close_error_);
+  const int fd = ::open(tmp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return io_error("reopening " + tmp_path_.string(), errno);
+  Status status = ok_status();
+  if (::fsync(fd) != 0) status = io_error("flushing " + tmp_path_.string(), errno);
+  ::close(fd);
+  if (!status.ok()) return status;
+  const fs::path final_path = store_.path_for(hash_);
+  boost::system::error_code ec;
+  fs::create_directories(final_path.parent_path(), ec);
+  if (ec) {
+    return make_error(errc::kIo,
+                      "creating " + final_path.parent_path().string() + ": " + ec.message());
+  }
+  // Complete blobs are never modified: one of the right size is this one.
+  const auto existing = fs::file_size(final_path, ec);
+  if (!ec && existing == size_) {
+    ::unlink(tmp_path_.c_str());
+  } else {
+    LINKSNAP_TRY(move_into_place(tmp_path_, final_path));
+  }
+  committed_ = true;
+  return ok_status();
+}
+
+Result<std::unique_ptr<BlobWriter>> BlobStore::begin_blob() const {
+  boost::system::error_code ec;
+  fs::create_directories(tmp_dir_, ec);
+  if (ec) return make_error(errc::kIo, "creating " + tmp_dir_.string() + ": " + ec.message());
+  const fs::path tmp_path = tmp_dir_ / (temp_prefix() + "stream." + random_suffix() + ".tmp");
+  const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error("creating " + tmp_path.string(), errno);
+  return std::unique_ptr<BlobWriter>(new BlobWriter(*this, tmp_path, fd));
+}
 
 BlobStore::BlobStore(fs::path data_dir)
     : blobs_dir_(data_dir / "blobs"), tmp_dir_(data_dir / "tmp") {}
@@ -81,7 +191,8 @@ Result<std::string> BlobStore::put(std::string_view bytes) {
   fs::create_directories(tmp_dir_, ec);
   if (ec) return make_error(errc::kIo, "creating " + tmp_dir_.string() + ": " + ec.message());
 
-  const fs::path tmp_path = tmp_dir_ / (hash.substr(0, 16) + "." + random_suffix() + ".tmp");
+  const fs::path tmp_path =
+      tmp_dir_ / (temp_prefix() + hash.substr(0, 16) + "." + random_suffix() + ".tmp");
   const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return io_error("creating " + tmp_path.string(), errno);
   Status status = write_all(fd, bytes, tmp_path.string());
@@ -159,7 +270,10 @@ void BlobStore::remove_stale_temp_files(long max_age_seconds) const {
   for (fs::directory_iterator it(tmp_dir_, ec), end; !ec && it != end; it.increment(ec)) {
     boost::system::error_code ec2;
     const std::time_t modified = fs::last_write_time(it->path(), ec2);
-    if (!ec2 && now - modified > max_age_seconds) fs::remove(it->path(), ec2);
+    if ((!ec2 && now - modified > max_age_seconds) ||
+        writer_is_gone(it->path().filename().string())) {
+      fs::remove(it->path(), ec2);
+    }
   }
 }
 

@@ -5,13 +5,49 @@
 #pragma once
 
 #include <boost/filesystem/path.hpp>
+#include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "util/result.h"
 
 namespace linksnap::store {
+
+class BlobStore;
+
+// One blob written as its bytes arrive (a resource streaming in): appended to a temp file and
+// hashed on the way, so it is never held whole in memory. finish_hash() ends the writing and
+// names the blob; commit() (on any thread) fsyncs it and renames it into place. Destroyed
+// before commit() succeeded, it removes its temp file.
+class BlobWriter {
+ public:
+  ~BlobWriter();
+  BlobWriter(const BlobWriter&) = delete;
+  BlobWriter& operator=(const BlobWriter&) = delete;
+
+  Status write(std::string_view bytes);
+  std::size_t size() const { return size_; }
+  // The SHA-256 of everything written; no write() after it.
+  const std::string& finish_hash();
+  // After finish_hash(): the blob file is complete on disk (or was already). Idempotent.
+  Status commit();
+
+ private:
+  friend class BlobStore;
+  struct Digest;
+  BlobWriter(const BlobStore& store, boost::filesystem::path tmp_path, int fd);
+
+  const BlobStore& store_;
+  boost::filesystem::path tmp_path_;
+  int fd_ = -1;
+  std::unique_ptr<Digest> digest_;
+  std::size_t size_ = 0;
+  std::string hash_;
+  int close_error_ = 0;  // errno of a failed close in finish_hash()
+  bool committed_ = false;
+};
 
 class BlobStore {
  public:
@@ -20,6 +56,8 @@ class BlobStore {
 
   // Stores the bytes (no-op if that blob is already complete on disk); returns the hash.
   Result<std::string> put(std::string_view bytes);
+  // Starts a blob whose bytes are not known yet (see BlobWriter).
+  Result<std::unique_ptr<BlobWriter>> begin_blob() const;
   // Reads a blob whole; not_found if absent.
   Result<std::string> get(std::string_view hash) const;
   bool exists(std::string_view hash) const;
@@ -29,7 +67,8 @@ class BlobStore {
   Status remove(std::string_view hash);
   // Visits every blob file name that is a valid hash (for integrity checks).
   void for_each(const std::function<void(const std::string& hash)>& visit) const;
-  // Deletes temp files left behind by a killed process, older than max_age_seconds.
+  // Deletes temp files left behind by a killed process: those whose writer (named in the file
+  // name) is no longer running, and any older than max_age_seconds.
   void remove_stale_temp_files(long max_age_seconds) const;
 
   boost::filesystem::path path_for(std::string_view hash) const;

@@ -12,6 +12,7 @@
 #include "store/search_query.h"
 #include "store/tag_name.h"
 #include "util/data_dir.h"
+#include "util/sha256.h"
 #include "util/url.h"
 
 namespace fs = boost::filesystem;
@@ -157,6 +158,9 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
       if (!h.ok()) return h.error();
       resource_hashes.emplace_back(*h);
       total_bytes += static_cast<std::int64_t>(res.bytes->size());
+    } else if (res.record.blob) {  // streamed to its blob file while it was fetched
+      resource_hashes.emplace_back(*res.record.blob);
+      total_bytes += res.record.size;
     } else {
       resource_hashes.emplace_back(std::nullopt);
       ++failed;
@@ -180,7 +184,20 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   };
   LINKSNAP_TRY(reference_blob(*root_hash, input.html));
   for (std::size_t i = 0; i < input.resources.size(); ++i) {
-    if (resource_hashes[i]) LINKSNAP_TRY(reference_blob(*resource_hashes[i], *input.resources[i].bytes));
+    const ResourceInput& res = input.resources[i];
+    if (res.bytes) {
+      LINKSNAP_TRY(reference_blob(*resource_hashes[i], *res.bytes));
+    } else if (resource_hashes[i]) {
+      // No bytes to write again: the streamed blob must be there, complete.
+      if (!is_sha256_hex(*resource_hashes[i]) ||
+          blobs_.size_of(*resource_hashes[i]) != res.record.size) {
+        return make_error(errc::kIo, "the stored file of " + res.record.url + " is missing");
+      }
+      auto st = db_.prepare(
+          "INSERT OR IGNORE INTO blobs(hash, size, created_at) VALUES (?1, ?2, ?3)");
+      if (!st.ok()) return st.error();
+      LINKSNAP_TRY(st->bind(1, *resource_hashes[i]).bind(2, res.record.size).bind(3, at).run());
+    }
   }
 
   // The link: found by its normalized URL, else created.

@@ -56,7 +56,8 @@ struct ResourceRecord {
   std::optional<std::string> error_message;
 };
 
-// One fetched or failed resource handed to save_snapshot; `bytes` set when it was fetched.
+// One fetched or failed resource handed to save_snapshot; `bytes` set when it was fetched, or
+// (no bytes) `record.blob` and `record.size` when it was streamed to its blob file already.
 struct ResourceInput {
   ResourceRecord record;
   std::optional<std::string> bytes;
