@@ -284,6 +284,7 @@ def main():
     ap.add_argument("--home", help="the store's directory (built there when empty)")
     ap.add_argument("--runs", type=int, default=30, help="whole-process runs")
     a = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # figures appear as measured, also into a file
     host_bin = os.path.join(a.build, "native-host", "linksnap-host")
     if not os.access(host_bin, os.X_OK):
         sys.exit(f"{host_bin} is missing: build first (cmake --build {a.build})")
