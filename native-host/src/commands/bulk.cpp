@@ -7,9 +7,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "capture/page_snapshot.h"
 #include "commands/json_views.h"
-#include "store/background_blob_writer.h"
+#include "commands/handlers.h"
 #include "util/url.h"
 
 namespace linksnap::commands {
@@ -172,19 +171,12 @@ BulkTask make_snapshot_task(Context& ctx, int jobs) {
       if (!opened.ok()) return opened.error();
       slot = std::make_unique<store::Store>(std::move(*opened));
     }
-    store::Store& store = *slot;
-    // As `add` does (save_commands.cpp): fetch, snapshot with its resources, store.
-    auto page = capture::fetch_page(item.url, ctx.fetcher, ctx.fetch_limits);
-    if (!page.ok()) return page.error();
-    store::BackgroundBlobWriter writer(store.blobs());
-    auto input = capture::build_snapshot(*page, ctx.fetcher, ctx.fetch_limits,
-                                         [&](const std::string& bytes) { writer.add(bytes); });
-    if (!input.ok()) return input.error();
-    writer.add(input->html);
-    writer.finish();
-    auto saved = store.save_snapshot(*input);
-    if (!saved.ok()) return saved.error();
-    return nlohmann::json{{"link", link_json(saved->link)}, {"snapshot", snapshot_json(saved->snapshot)}};
+    // Exactly what `add` does (save_commands.cpp) — files, the capture's deadline, assets
+    // streamed to disk — on this worker's own store connection.
+    Context worker_ctx{*slot, ctx.fetcher, ctx.fetch_limits, {}};
+    auto added = add(worker_ctx, nlohmann::json{{"url", item.url}});
+    if (!added.ok()) return added.error();
+    return nlohmann::json{{"link", (*added)["link"]}, {"snapshot", (*added)["snapshot"]}};
   };
 }
 
