@@ -255,4 +255,19 @@ std::string parse_cut_note(const GumboDocument& doc, std::size_t total_length) {
          size_text(doc.parsed_length()) + " of its " + size_text(total_length) + " were saved";
 }
 
+std::string parse_cut_meta(std::string_view note) {
+  if (note.empty()) return "";
+  std::string meta = "<meta name=\"linksnap-note\" content=\"";
+  for (const char c : note) {
+    switch (c) {
+      case '&': meta += "&amp;"; break;
+      case '"': meta += "&quot;"; break;
+      case '<': meta += "&lt;"; break;
+      case '>': meta += "&gt;"; break;
+      default: meta += c;
+    }
+  }
+  return meta + "\">";
+}
+
 }  // namespace linksnap::capture

@@ -23,7 +23,7 @@ namespace linksnap::capture {
 struct ParseBudget {
   std::size_t max_depth = 512;          // elements nested (Blink caps its DOM at 512 too)
   std::size_t max_bytes = 48u << 20;    // gumbo's memory for the tree and its own state
-  std::chrono::milliseconds max_cpu{4000};  // this thread's CPU time, all attempts together
+  std::chrono::milliseconds max_cpu{2000};  // this thread's CPU time, all attempts together
 };
 
 // What cut a document short, if anything.
@@ -68,6 +68,11 @@ class GumboDocument {
 // the first 1.2 MiB of its 31.0 MiB were saved" (sizes in bytes, KiB or MiB). `total_length`
 // is the document's length.
 std::string parse_cut_note(const GumboDocument& doc, std::size_t total_length);
+
+// Where a snapshot records that its document was cut: <meta name="linksnap-note"
+// content="(note)">, inserted where a <meta charset> would go (never at the cut itself, which
+// may be inside an unclosed attribute value or comment). "" for no note.
+std::string parse_cut_meta(std::string_view note);
 
 // A node's children for an iterative walk (documents, elements, templates); nullptr otherwise.
 inline const GumboVector* children_of(const GumboNode* node) {

@@ -176,14 +176,6 @@ std::pair<std::size_t, std::size_t> attribute_span_in(std::string_view buffer,
   return {begin, end};
 }
 
-// Where a snapshot records that its document was cut (gumbo_guard.h): a <meta> inserted with
-// the charset and the CSP, at a point known to be outside any tag (not at the cut itself,
-// which may be inside an unclosed attribute value or comment). "" for no note.
-std::string cut_note_meta(const std::string& note) {
-  if (note.empty()) return "";
-  return "<meta name=\"linksnap-note\" content=\"" + html_escape_attribute(note) + "\">";
-}
-
 class Rewriter {
  public:
   // `page_url` is the document's URL (for a srcdoc document, its parent's base URL); its own
@@ -209,7 +201,7 @@ class Rewriter {
         {injection_point(parsed, doc.output(), head, root), 0,
          std::string(
              "<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"") +
-             kSnapshotCsp + "\">" + cut_note_meta(parse_cut_note(doc, html_.size()))});
+             kSnapshotCsp + "\">" + parse_cut_meta(parse_cut_note(doc, html_.size()))});
     std::string out = apply_edits(parsed, edits_);
     // A handler dropped from <body> can be replaced on the next parse by the same attribute
     // of a later, ignored <body> tag that gumbo never showed us (fuzz finding). Only then is

@@ -799,9 +799,10 @@ PageText text_of(const GumboOutput* parsed, std::string_view html, std::size_t s
   return result;
 }
 
-// `html` (valid UTF-8, with its BOM if any) declaring UTF-8; `doc` is the parse of what
-// follows the BOM.
-std::string with_utf8_declared(std::string_view html, std::size_t bom, const GumboDocument& doc) {
+// `html` (valid UTF-8, with its BOM if any) declaring UTF-8, and `insert` (more <meta>s, or
+// "") where a <meta charset> would go; `doc` is the parse of what follows the BOM.
+std::string with_utf8_declared(std::string_view html, std::size_t bom, const GumboDocument& doc,
+                               const std::string& insert) {
   if (doc.output() == nullptr) return std::string(html);
   const auto offset_of = [&](const char* p) { return static_cast<std::size_t>(p - html.data()); };
   std::vector<Edit> edits;
@@ -856,7 +857,7 @@ std::string with_utf8_declared(std::string_view html, std::size_t bom, const Gum
       },
       [](const GumboNode*) {}, nullptr);
 
-  if (!declared) {
+  if (!declared || !insert.empty()) {
     std::size_t at = bom;
     if (head != nullptr && head->v.element.original_tag.length > 0) {
       const GumboStringPiece& tag = head->v.element.original_tag;
@@ -874,7 +875,7 @@ std::string with_utf8_declared(std::string_view html, std::size_t bom, const Gum
         }
       }
     }
-    edits.push_back({at, 0, "<meta charset=\"utf-8\">"});
+    edits.push_back({at, 0, (declared ? "" : "<meta charset=\"utf-8\">") + insert});
   }
 
   std::sort(edits.begin(), edits.end(),
@@ -928,7 +929,8 @@ PageText extract_text(std::string_view html, std::size_t max_text_bytes) {
 std::string declare_utf8(std::string_view html) {
   const Utf8Input in(html);
   const GumboDocument doc(in.body(), first_parse_budget());
-  return with_utf8_declared(in.html.substr(0, in.bom + doc.parsed_length()), in.bom, doc);
+  return with_utf8_declared(in.html.substr(0, in.bom + doc.parsed_length()), in.bom, doc,
+                            parse_cut_meta(parse_cut_note(doc, in.body().size())));
 }
 
 PreparedPage prepare_page(std::string_view html, std::size_t max_text_bytes) {
@@ -936,8 +938,9 @@ PreparedPage prepare_page(std::string_view html, std::size_t max_text_bytes) {
   const GumboDocument doc(in.body(), first_parse_budget());
   PreparedPage page;
   page.text = text_of(doc.output(), in.body(), doc.parsed_length(), max_text_bytes);
-  page.html = with_utf8_declared(in.html.substr(0, in.bom + doc.parsed_length()), in.bom, doc);
   page.note = parse_cut_note(doc, in.body().size());
+  page.html = with_utf8_declared(in.html.substr(0, in.bom + doc.parsed_length()), in.bom, doc,
+                                 parse_cut_meta(page.note));
   return page;
 }
 

@@ -30,7 +30,8 @@ PageText extract_text(std::string_view html, std::size_t max_text_bytes = 4u << 
 // <meta charset="utf-8"> is inserted right after the <head> start tag, else after the
 // <html> start tag, else after the doctype, else at the start (after a BOM). Invalid UTF-8
 // in the input is replaced by U+FFFD first, so the output is always valid UTF-8. A document
-// past the parse budget (gumbo_guard.h) is cut where gumbo stopped, before a tag.
+// past the parse budget (gumbo_guard.h) is cut where gumbo stopped, before a tag, and says
+// why in a <meta name="linksnap-note"> inserted with (or where) the charset <meta>.
 std::string declare_utf8(std::string_view html);
 
 // Both of the above from one parse (a save's costliest step is gumbo): html is
