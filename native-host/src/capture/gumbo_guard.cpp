@@ -27,9 +27,14 @@ constexpr std::size_t kAlign = alignof(std::max_align_t);
 // Reading the thread's CPU clock is a system call; every 64th allocation is often enough
 // (gumbo allocates several times per token even where it is slowest).
 constexpr unsigned kClockEvery = 64;
-// Past a memory or time limit the next attempt parses a quarter of the bytes: gumbo's memory
-// grows about linearly with the input, its worst times quadratically.
-constexpr std::size_t kShrink = 4;
+// Past the time limit the next attempt parses a quarter of the bytes (gumbo's worst times
+// grow quadratically), past the memory limit half (its memory grows about linearly), and at
+// most as far as the tags gumbo could have built in the budget: each costs it at least
+// ~175 bytes (an element's node, vectors and name). That only skips attempts bound to fail;
+// the arena still decides.
+constexpr std::size_t kTimeShrink = 4;
+constexpr std::size_t kMemoryShrink = 2;
+constexpr std::size_t kMinBytesPerTag = 160;
 constexpr int kMaxAttempts = 6;
 
 std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
@@ -172,6 +177,15 @@ std::size_t before_tag(std::string_view html, std::size_t n) {
   return lt == std::string_view::npos ? 0 : lt;
 }
 
+// The offset of the tags-th '<' in html, or html.size() if it has fewer.
+std::size_t offset_of_tag(std::string_view html, std::size_t tags) {
+  for (std::size_t at = 0, seen = 0;; ++at, ++seen) {
+    at = html.find('<', at);
+    if (at == std::string_view::npos) return html.size();
+    if (seen == tags) return at;
+  }
+}
+
 std::string size_text(std::size_t bytes) {
   if (bytes < 1024) return std::to_string(bytes) + " bytes";
   char text[32];
@@ -192,10 +206,9 @@ GumboDocument::GumboDocument(std::string_view html, const ParseBudget& budget)
   options_.deallocator = arena_free;
   const char* data = html.empty() ? "" : html.data();
 
-  const std::chrono::nanoseconds start = thread_cpu_time();
-  const std::chrono::nanoseconds end = start + budget_.max_cpu;
-  std::size_t length = gumbo_safe_length(html);
+  std::size_t length = gumbo_safe_length(html);  // linear: not gumbo's work, not on the clock
   if (length < html.size()) cut_ = ParseCut::kDepth;
+  const std::chrono::nanoseconds end = thread_cpu_time() + budget_.max_cpu;
   for (int attempt = 1; attempt <= kMaxAttempts && output_ == nullptr; ++attempt) {
     // Each attempt but the last gets half the time left: if it runs out, a shorter prefix
     // (a quarter, so a sixteenth of a quadratic cost) can still be parsed in the other half.
@@ -208,7 +221,11 @@ GumboDocument::GumboDocument(std::string_view html, const ParseBudget& budget)
     output_ = parse_in_arena(*arena_, options_, data, length);
     if (output_ == nullptr) {
       cut_ = arena_->exhausted();
-      length = before_tag(html, length / kShrink);
+      length = cut_ == ParseCut::kTime
+                   ? before_tag(html, length / kTimeShrink)
+                   : before_tag(html, std::min(length / kMemoryShrink,
+                                               offset_of_tag(html, budget_.max_bytes /
+                                                                       kMinBytesPerTag)));
       continue;
     }
     const std::size_t too_deep = first_offset_deeper_than(output_->document, budget_.max_depth);

@@ -40,7 +40,8 @@ class ParseArena;
 
 // A gumbo parse, within `budget`, of the longest prefix of `html` that fits: all of it, or
 // (past a limit) a prefix ending before a '<'. `html` must outlive it (the tree points into
-// it for offsets). The total CPU time stays under budget.max_cpu plus one allocation's worth;
+// it for offsets). gumbo's CPU time over all attempts stays under budget.max_cpu plus one
+// allocation's worth (the linear gumbo_safe_length pass before it is not counted); its
 // memory under budget.max_bytes. Never fails: at worst the tree is that of an empty document.
 class GumboDocument {
  public:
