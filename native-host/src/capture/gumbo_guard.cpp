@@ -229,7 +229,7 @@ GumboDocument::GumboDocument(std::string_view html, const ParseBudget& budget)
       continue;
     }
     const std::size_t too_deep = first_offset_deeper_than(output_->document, budget_.max_depth);
-    if (too_deep != std::string_view::npos) {
+    if (too_deep != std::string_view::npos && length > 0) {  // (an empty document is 2 deep)
       cut_ = ParseCut::kDepth;
       length = before_tag(html, std::min(too_deep, length - 1));
       output_ = nullptr;
