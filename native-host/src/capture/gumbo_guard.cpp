@@ -199,6 +199,15 @@ std::string size_text(std::size_t bytes) {
 
 }  // namespace
 
+ParseBudget budget_for_page(std::size_t page_bytes) {
+  constexpr std::size_t kProcess = 128u << 20, kRest = 16u << 20;
+  constexpr std::size_t kMin = 32u << 20, kMax = 96u << 20;
+  const std::size_t held = std::min(kProcess, 2 * std::min(page_bytes, kProcess) + kRest);
+  ParseBudget budget;
+  budget.max_bytes = std::clamp(kProcess - held, kMin, kMax);
+  return budget;
+}
+
 GumboDocument::GumboDocument(std::string_view html, const ParseBudget& budget)
     : budget_(budget), options_(kGumboDefaultOptions) {
   options_.max_errors = 0;  // error records cost memory per bad token; we never read them

@@ -26,6 +26,12 @@ struct ParseBudget {
   std::chrono::milliseconds max_cpu{2000};  // this thread's CPU time, all attempts together
 };
 
+// The budget for a page of page_bytes: gumbo needs ~10 bytes per byte of ordinary markup
+// (66 MB for 6 MB of paragraphs) and more for dense tags, so its memory is what a 128 MiB
+// process has left after the two copies of the page a save holds and 16 MiB for the rest,
+// kept between 32 and 96 MiB. The rest as ParseBudget{}.
+ParseBudget budget_for_page(std::size_t page_bytes);
+
 // What cut a document short, if anything.
 enum class ParseCut { kNone, kDepth, kMemory, kTime };
 

@@ -184,7 +184,7 @@ class Rewriter {
       : html_(html), base_(std::move(page_url)), map_(map), depth_(depth) {}
 
   std::string run() {
-    const GumboDocument doc(html_);
+    const GumboDocument doc(html_, budget_for_page(html_.size()));
     const std::string_view parsed = html_.substr(0, doc.parsed_length());
     base_ = base_url_of(doc.output(), base_);
     const GumboNode* head = nullptr;
@@ -560,7 +560,7 @@ class Rewriter {
   static std::string without_surviving_handlers(std::string html) {
     constexpr int kMaxPasses = 8;
     for (int pass = 0;; ++pass) {
-      const GumboDocument doc(html);
+      const GumboDocument doc(html, budget_for_page(html.size()));
       const std::string_view parsed = std::string_view(html).substr(0, doc.parsed_length());
       std::vector<Edit> edits;
       std::vector<std::size_t> own_tags;
@@ -730,7 +730,7 @@ std::string html_escape_attribute(std::string_view text) {
 
 std::string document_base_url(std::string_view html, std::string_view page_url) {
   const std::string s = utf8_without_bom(html);
-  const GumboDocument doc(s);
+  const GumboDocument doc(s, budget_for_page(s.size()));
   return base_url_of(doc.output(), page_url);
 }
 

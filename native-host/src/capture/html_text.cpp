@@ -911,8 +911,8 @@ struct Utf8Input {
 
 // A page cut here is parsed again by the rewriter with the full budget, which must fit it
 // whole (it is a few bytes longer, and CPU time varies): so this parse gets three quarters.
-ParseBudget first_parse_budget() {
-  ParseBudget budget;
+ParseBudget first_parse_budget(std::size_t page_bytes) {
+  ParseBudget budget = budget_for_page(page_bytes);
   budget.max_bytes = budget.max_bytes / 4 * 3;
   budget.max_cpu = budget.max_cpu / 4 * 3;
   return budget;
@@ -922,20 +922,20 @@ ParseBudget first_parse_budget() {
 
 PageText extract_text(std::string_view html, std::size_t max_text_bytes) {
   const Utf8Input in(html);
-  const GumboDocument doc(in.body(), first_parse_budget());
+  const GumboDocument doc(in.body(), first_parse_budget(in.body().size()));
   return text_of(doc.output(), in.body(), doc.parsed_length(), max_text_bytes);
 }
 
 std::string declare_utf8(std::string_view html) {
   const Utf8Input in(html);
-  const GumboDocument doc(in.body(), first_parse_budget());
+  const GumboDocument doc(in.body(), first_parse_budget(in.body().size()));
   return with_utf8_declared(in.html.substr(0, in.bom + doc.parsed_length()), in.bom, doc,
                             parse_cut_meta(parse_cut_note(doc, in.body().size())));
 }
 
 PreparedPage prepare_page(std::string_view html, std::size_t max_text_bytes) {
   const Utf8Input in(html);
-  const GumboDocument doc(in.body(), first_parse_budget());
+  const GumboDocument doc(in.body(), first_parse_budget(in.body().size()));
   PreparedPage page;
   page.text = text_of(doc.output(), in.body(), doc.parsed_length(), max_text_bytes);
   page.note = parse_cut_note(doc, in.body().size());
