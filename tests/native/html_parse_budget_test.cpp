@@ -75,6 +75,14 @@ TEST(ParseBudgetTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(budget.max_cpu.count(), 2000);
 }
 
+TEST(ParseBudgetTest, MemoryIsWhatA128MiBProcessHasLeftBesidesTwoCopiesOfThePage) {
+  EXPECT_EQ(budget_for_page(0).max_bytes, 96u << 20);
+  EXPECT_EQ(budget_for_page(6u << 20).max_bytes, 96u << 20);
+  EXPECT_EQ(budget_for_page(31u << 20).max_bytes, 50u << 20);
+  EXPECT_EQ(budget_for_page(64u << 20).max_bytes, 32u << 20);
+  EXPECT_EQ(budget_for_page(31u << 20).max_cpu.count(), 2000);
+}
+
 TEST(ParseBudgetTest, AnOrdinaryPageIsParsedWhole) {
   const std::string html = "<title>t</title><p>" + repeated("<a href=x>link</a> text ", 2000);
   const GumboDocument doc(html);
