@@ -33,6 +33,7 @@ seed fuzz_url "$repo/tests/fuzz/seeds/url/"*
 seed fuzz_search_query "$repo/tests/fuzz/seeds/search_query/"*
 seed fuzz_tag_name "$repo/tests/fuzz/seeds/tag_name/"*
 seed fuzz_html_rewrite "$repo/tests/fuzz/seeds/html_rewrite/"*
+seed fuzz_html_budget "${html[@]}" "$repo/tests/fuzz/seeds/html_budget/"*
 for target in "$build"/tests/fuzz/fuzz_*; do
   [[ -x $target ]] || continue
   name=$(basename "$target")
