@@ -37,6 +37,7 @@ seed fuzz_text_diff "$repo/tests/fuzz/seeds/text_diff/"*
 seed fuzz_mime_sniff "$repo/tests/fixtures/files/"* "$repo/tests/fuzz/seeds/mime_sniff/"*
 seed fuzz_svg_sanitize "$repo/tests/fixtures/files/"*.svg "$repo/tests/fuzz/seeds/svg_sanitize/"*
 seed fuzz_bookmarks "$repo/tests/fixtures/bookmarks/"*
+seed fuzz_html_budget "${html[@]}" "$repo/tests/fuzz/seeds/html_budget/"*
 for target in "$build"/tests/fuzz/fuzz_*; do
   [[ -x $target ]] || continue
   name=$(basename "$target")

@@ -184,10 +184,8 @@ class Rewriter {
       : html_(html), base_(std::move(page_url)), map_(map), depth_(depth) {}
 
   std::string run() {
-    const std::size_t safe = gumbo_safe_length(html_);
-    const std::string_view parsed = html_.substr(0, safe);
-    const GumboDocument doc(parsed);
-    if (doc.output() == nullptr) return std::string(parsed);
+    const GumboDocument doc(html_, budget_for_page(html_.size()));
+    const std::string_view parsed = html_.substr(0, doc.parsed_length());
     base_ = base_url_of(doc.output(), base_);
     const GumboNode* head = nullptr;
     const GumboNode* root = nullptr;
@@ -203,7 +201,7 @@ class Rewriter {
         {injection_point(parsed, doc.output(), head, root), 0,
          std::string(
              "<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"") +
-             kSnapshotCsp + "\">"});
+             kSnapshotCsp + "\">" + parse_cut_meta(parse_cut_note(doc, html_.size()))});
     std::string out = apply_edits(parsed, edits_);
     // A handler dropped from <body> can be replaced on the next parse by the same attribute
     // of a later, ignored <body> tag that gumbo never showed us (fuzz finding). Only then is
@@ -565,9 +563,8 @@ class Rewriter {
   static std::string without_surviving_handlers(std::string html) {
     constexpr int kMaxPasses = 8;
     for (int pass = 0;; ++pass) {
-      const std::string_view parsed = std::string_view(html).substr(0, gumbo_safe_length(html));
-      const GumboDocument doc(parsed);
-      if (doc.output() == nullptr) return html;
+      const GumboDocument doc(html, budget_for_page(html.size()));
+      const std::string_view parsed = std::string_view(html).substr(0, doc.parsed_length());
       std::vector<Edit> edits;
       std::vector<std::size_t> own_tags;
       walk(doc.output()->document, [&](const GumboNode* node) {
@@ -585,6 +582,8 @@ class Rewriter {
         }
         return true;
       });
+      // What this parse did not reach (past its budget) is not kept unchecked.
+      html.resize(parsed.size());
       if (edits.empty()) return html;
       if (pass == kMaxPasses) escape_stray_html_and_body(html, own_tags, edits);
       html = apply_edits(html, edits);
@@ -734,7 +733,7 @@ std::string html_escape_attribute(std::string_view text) {
 
 std::string document_base_url(std::string_view html, std::string_view page_url) {
   const std::string s = utf8_without_bom(html);
-  const GumboDocument doc(std::string_view(s).substr(0, gumbo_safe_length(s)));
+  const GumboDocument doc(s, budget_for_page(s.size()));
   return base_url_of(doc.output(), page_url);
 }
 

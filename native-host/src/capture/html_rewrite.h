@@ -59,8 +59,10 @@ std::string document_base_url(std::string_view html, std::string_view page_url);
 std::vector<HtmlReference> find_html_references(std::string_view html, std::string_view page_url);
 
 // The document rewritten as described above, each resource reference replaced by `map`'s
-// answer. A document nested past ~512 elements (where gumbo turns quadratic) is cut at that
-// point. Never fails; the output is valid UTF-8 if the input is.
+// answer. A document past the parse budget (gumbo_guard.h: nested past 512 elements, or past
+// gumbo's memory or CPU-time budget) is cut before a tag where gumbo stopped, and says so in
+// a <meta name="linksnap-note"> (parse_cut_note). Never fails; the output is valid UTF-8 if
+// the input is.
 std::string rewrite_html(std::string_view html, std::string_view page_url, const HtmlUrlMapper& map);
 
 // `text` escaped for a double-quoted HTML attribute value (&, ", < and >).

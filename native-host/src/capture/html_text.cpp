@@ -22,7 +22,8 @@ namespace {
 // elements: 20,000 nested <div> take ~17 s, 200,000 would take half an hour). Real pages
 // nest < 100 deep and Blink's parser caps DOM depth at 512 too, so past this estimated
 // depth gumbo only sees the prefix and a linear tag stripper reads the rest. The estimate
-// may be ~5x low on adversarial table markup; gumbo still takes well under a second then.
+// misses shapes (it is ~5x low on adversarial table markup, blind to <rt> outside <ruby>);
+// it only spares GumboDocument a parse, whose budget is what bounds gumbo.
 constexpr std::size_t kMaxGumboDepth = 512;
 // gumbo checks each new attribute against the element's others, so one element with n
 // attributes costs n²/2 comparisons (50,000 took 15 s of CPU); later <html> and <body> tags
@@ -798,9 +799,10 @@ PageText text_of(const GumboOutput* parsed, std::string_view html, std::size_t s
   return result;
 }
 
-// `html` (valid UTF-8, with its BOM if any) declaring UTF-8; `doc` is the parse of what
-// follows the BOM.
-std::string with_utf8_declared(std::string_view html, std::size_t bom, const GumboDocument& doc) {
+// `html` (valid UTF-8, with its BOM if any) declaring UTF-8, and `insert` (more <meta>s, or
+// "") where a <meta charset> would go; `doc` is the parse of what follows the BOM.
+std::string with_utf8_declared(std::string_view html, std::size_t bom, const GumboDocument& doc,
+                               const std::string& insert) {
   if (doc.output() == nullptr) return std::string(html);
   const auto offset_of = [&](const char* p) { return static_cast<std::size_t>(p - html.data()); };
   std::vector<Edit> edits;
@@ -855,7 +857,7 @@ std::string with_utf8_declared(std::string_view html, std::size_t bom, const Gum
       },
       [](const GumboNode*) {}, nullptr);
 
-  if (!declared) {
+  if (!declared || !insert.empty()) {
     std::size_t at = bom;
     if (head != nullptr && head->v.element.original_tag.length > 0) {
       const GumboStringPiece& tag = head->v.element.original_tag;
@@ -873,7 +875,7 @@ std::string with_utf8_declared(std::string_view html, std::size_t bom, const Gum
         }
       }
     }
-    edits.push_back({at, 0, "<meta charset=\"utf-8\">"});
+    edits.push_back({at, 0, (declared ? "" : "<meta charset=\"utf-8\">") + insert});
   }
 
   std::sort(edits.begin(), edits.end(),
@@ -891,12 +893,11 @@ std::string with_utf8_declared(std::string_view html, std::size_t bom, const Gum
   return out;
 }
 
-// Valid UTF-8 (replacing invalid bytes), the BOM's length, and gumbo's safe length after it.
+// Valid UTF-8 (replacing invalid bytes) and the BOM's length.
 struct Utf8Input {
   std::string sanitized;
   std::string_view html;
   std::size_t bom = 0;
-  std::size_t safe = 0;
 
   explicit Utf8Input(std::string_view in) : html(in) {
     if (!charset::is_valid_utf8(html)) {
@@ -904,31 +905,42 @@ struct Utf8Input {
       html = sanitized;
     }
     bom = starts_with_bom(html) ? kUtf8Bom.size() : 0;
-    safe = gumbo_safe_length(html.substr(bom));
   }
   std::string_view body() const { return html.substr(bom); }
 };
+
+// A page cut here is parsed again by the rewriter with the full budget, which must fit it
+// whole (it is a few bytes longer, and CPU time varies): so this parse gets three quarters.
+ParseBudget first_parse_budget(std::size_t page_bytes) {
+  ParseBudget budget = budget_for_page(page_bytes);
+  budget.max_bytes = budget.max_bytes / 4 * 3;
+  budget.max_cpu = budget.max_cpu / 4 * 3;
+  return budget;
+}
 
 }  // namespace
 
 PageText extract_text(std::string_view html, std::size_t max_text_bytes) {
   const Utf8Input in(html);
-  const GumboDocument doc(in.body().substr(0, in.safe));
-  return text_of(doc.output(), in.body(), in.safe, max_text_bytes);
+  const GumboDocument doc(in.body(), first_parse_budget(in.body().size()));
+  return text_of(doc.output(), in.body(), doc.parsed_length(), max_text_bytes);
 }
 
 std::string declare_utf8(std::string_view html) {
   const Utf8Input in(html);
-  const GumboDocument doc(in.body().substr(0, in.safe));
-  return with_utf8_declared(in.html, in.bom, doc);
+  const GumboDocument doc(in.body(), first_parse_budget(in.body().size()));
+  return with_utf8_declared(in.html.substr(0, in.bom + doc.parsed_length()), in.bom, doc,
+                            parse_cut_meta(parse_cut_note(doc, in.body().size())));
 }
 
 PreparedPage prepare_page(std::string_view html, std::size_t max_text_bytes) {
   const Utf8Input in(html);
-  const GumboDocument doc(in.body().substr(0, in.safe));
+  const GumboDocument doc(in.body(), first_parse_budget(in.body().size()));
   PreparedPage page;
-  page.text = text_of(doc.output(), in.body(), in.safe, max_text_bytes);
-  page.html = with_utf8_declared(in.html, in.bom, doc);
+  page.text = text_of(doc.output(), in.body(), doc.parsed_length(), max_text_bytes);
+  page.note = parse_cut_note(doc, in.body().size());
+  page.html = with_utf8_declared(in.html.substr(0, in.bom + doc.parsed_length()), in.bom, doc,
+                                 parse_cut_meta(page.note));
   return page;
 }
 

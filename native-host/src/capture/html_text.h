@@ -19,8 +19,9 @@ struct PageText {
 // no script), img alt, values of text inputs and buttons. Whitespace collapses as rendered;
 // block elements and <br> separate text with '\n'; <pre>/<textarea>/<listing> keep their
 // whitespace. The text is cut at a code point boundary after max_text_bytes. Never fails.
-// Pathologically deep markup (nesting past ~512 elements, where gumbo turns quadratic) is
-// parsed by gumbo only up to that point; the rest is read by a simple tag stripper.
+// Markup past the parse budget (gumbo_guard.h: nesting past 512 elements, too many elements
+// for gumbo's memory budget, or past its CPU time) is parsed by gumbo only up to a cut; the
+// rest is read by a simple tag stripper.
 PageText extract_text(std::string_view html, std::size_t max_text_bytes = 4u << 20);
 
 // Makes a UTF-8 document declare itself UTF-8 without re-serializing it: the value of every
@@ -28,14 +29,18 @@ PageText extract_text(std::string_view html, std::size_t max_text_bytes = 4u << 
 // replaced in place (located with gumbo's source offsets); if there is none,
 // <meta charset="utf-8"> is inserted right after the <head> start tag, else after the
 // <html> start tag, else after the doctype, else at the start (after a BOM). Invalid UTF-8
-// in the input is replaced by U+FFFD first, so the output is always valid UTF-8.
+// in the input is replaced by U+FFFD first, so the output is always valid UTF-8. A document
+// past the parse budget (gumbo_guard.h) is cut where gumbo stopped, before a tag, and says
+// why in a <meta name="linksnap-note"> inserted with (or where) the charset <meta>.
 std::string declare_utf8(std::string_view html);
 
 // Both of the above from one parse (a save's costliest step is gumbo): html is
-// declare_utf8(html), text is extract_text(html).
+// declare_utf8(html), text is extract_text(html), and note says why the html was cut if it
+// was (parse_cut_note in gumbo_guard.h), else "".
 struct PreparedPage {
   std::string html;
   PageText text;
+  std::string note;
 };
 PreparedPage prepare_page(std::string_view html, std::size_t max_text_bytes = 4u << 20);
 
