@@ -102,7 +102,7 @@ bool is_dangerous_animation(xmlNode* element, std::string_view lowered) {
   return false;
 }
 
-void sanitize_attributes(xmlNode* element, std::string_view element_name) {
+void sanitize_attributes(xmlNode* element, std::string_view element_name, int& removed) {
   std::vector<xmlAttr*> doomed;
   for (xmlAttr* a = element->properties; a != nullptr; a = a->next) {
     const std::string name = lower(name_of(a->name));  // the local name: xlink:href -> href
@@ -117,10 +117,12 @@ void sanitize_attributes(xmlNode* element, std::string_view element_name) {
       const std::string safe = neutralize_css(value);
       if (safe != value) {
         xmlSetNsProp(element, a->ns, a->name, reinterpret_cast<const xmlChar*>(safe.c_str()));
+        ++removed;
       }
     }
   }
   for (xmlAttr* a : doomed) xmlRemoveProp(a);
+  removed += static_cast<int>(doomed.size());
 }
 
 void collect_text(xmlNode* node, std::string& out) {
@@ -151,7 +153,7 @@ std::string collapse_whitespace(std::string_view s) {
 
 // Depth-first over the children of `parent`, removing what must go. Iterative over siblings,
 // recursive over depth (libxml2 refuses documents deeper than 256 without XML_PARSE_HUGE).
-void sanitize_children(xmlNode* parent) {
+void sanitize_children(xmlNode* parent, int& removed) {
   xmlNode* n = parent->children;
   while (n != nullptr) {
     xmlNode* next = n->next;
@@ -161,16 +163,18 @@ void sanitize_children(xmlNode* parent) {
       if (is_removed_element(name) || is_dangerous_animation(n, name)) {
         remove = true;
       } else {
-        sanitize_attributes(n, name);
+        sanitize_attributes(n, name, removed);
         if (name == "style") {
           xmlChar* css = xmlNodeGetContent(n);
-          const std::string safe = neutralize_css(css == nullptr ? "" : reinterpret_cast<const char*>(css));
+          const std::string original = css == nullptr ? "" : reinterpret_cast<const char*>(css);
           xmlFree(css);
+          const std::string safe = neutralize_css(original);
+          if (safe != original) ++removed;
           // Replaces the children with one text node (escaped on output).
           xmlNodeSetContent(n, nullptr);
           xmlNodeAddContent(n, reinterpret_cast<const xmlChar*>(safe.c_str()));
         } else {
-          sanitize_children(n);
+          sanitize_children(n, removed);
         }
       }
     } else if (n->type == XML_PI_NODE || n->type == XML_ENTITY_REF_NODE ||
@@ -179,6 +183,7 @@ void sanitize_children(xmlNode* parent) {
       remove = true;
     }
     if (remove) {
+      ++removed;
       xmlUnlinkNode(n);
       xmlFreeNode(n);
     }
@@ -248,13 +253,14 @@ Result<SanitizedSvg> sanitize_svg(std::string_view svg) {
     return make_error(errc::kBadRequest, "not an SVG image (its root element is <" +
                                              std::string(root ? name_of(root->name) : "none") + ">)");
   }
+  SanitizedSvg out;
   if (xmlDtd* dtd = xmlGetIntSubset(doc.get()); dtd != nullptr) {
     xmlUnlinkNode(reinterpret_cast<xmlNode*>(dtd));
     xmlFreeDtd(dtd);
+    ++out.removed;
   }
-  sanitize_children(reinterpret_cast<xmlNode*>(doc.get()));
+  sanitize_children(reinterpret_cast<xmlNode*>(doc.get()), out.removed);
 
-  SanitizedSvg out;
   for (xmlNode* c = root->children; c != nullptr; c = c->next) {
     if (c->type == XML_ELEMENT_NODE && lower(name_of(c->name)) == "title") {
       std::string t;

@@ -24,6 +24,7 @@ struct SanitizedSvg {
   std::string svg;    // the sanitized document, UTF-8 XML
   std::string title;  // the root's <title> text ("" if none), whitespace collapsed
   std::string text;   // the visible text (<text>, <title>, <desc>), for the search index
+  int removed = 0;    // elements, attributes and other nodes removed or neutralized
 };
 
 inline constexpr std::size_t kMaxSvgBytes = 32u << 20;
