@@ -123,11 +123,20 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   show->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
 
   auto* exp = app.add_subcommand(
-      "export", "Write a snapshot as one self-contained HTML file (opens offline)");
-  exp->add_option("id", id, "Link id (its newest snapshot)")
-      ->required()
+      "export", "Write a snapshot as one self-contained HTML file (opens offline), or links as a "
+                "bookmark file or JSON");
+  exp->add_option("id", id, "Link id (its newest snapshot; with --html)")
       ->check(CLI::PositiveNumber);
-  exp->add_option("--html", inv.out_file, "The HTML file to write")->required();
+  std::string bookmarks_file, json_file, export_tag, export_query;
+  auto* html_opt = exp->add_option("--html", inv.out_file, "The HTML file to write");
+  auto* bookmarks_opt = exp->add_option(
+      "--bookmarks", bookmarks_file,
+      "Write links as a bookmark file (browsers, linkding and `linksnap import` read it)");
+  // Without a file name, --json keeps its global meaning (print the result as JSON).
+  auto* json_opt = exp->add_option("--json", json_file, "Write every link's metadata as JSON")
+                       ->expected(0, 1);
+  exp->add_option("--tag,-t", export_tag, "Only links with this tag or one below it");
+  exp->add_option("--search", export_query, "Only links this search finds");
   exp->add_option("--snapshot", snapshot_id,
                   "An older snapshot of the link (ids as `linksnap show` lists them)")
       ->check(CLI::PositiveNumber);
@@ -218,9 +227,26 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     inv.command = "show";
     inv.args["id"] = id;
   } else if (exp->parsed()) {
-    inv.command = "export";
-    inv.args["id"] = id;
-    if (snapshot_id > 0) inv.args["snapshot"] = snapshot_id;
+    if (json_opt->count() > 0 && json_file.empty()) as_json = true;
+    const int targets = (html_opt->count() > 0) + (bookmarks_opt->count() > 0) + !json_file.empty();
+    if (targets != 1) {
+      err << "linksnap: export needs one of --html FILE, --bookmarks FILE or --json FILE\n";
+      return 2;
+    }
+    if (html_opt->count() > 0) {
+      if (id <= 0) {
+        err << "linksnap: export --html needs the link's id\n";
+        return 2;
+      }
+      inv.command = "export";
+      inv.args["id"] = id;
+      if (snapshot_id > 0) inv.args["snapshot"] = snapshot_id;
+    } else {
+      inv.command = bookmarks_file.empty() ? "export.json" : "export.bookmarks";
+      inv.out_file = bookmarks_file.empty() ? json_file : bookmarks_file;
+      if (!export_tag.empty()) inv.args["tag"] = export_tag;
+      if (!export_query.empty()) inv.args["search"] = export_query;
+    }
   } else if (imp->parsed()) {
     inv.command = "import";
     inv.args["snapshot"] = import_snapshot;
@@ -303,6 +329,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (bar_drawn) err << "\n";
   if (!result.ok()) return fail(result.error());
 
+  if (inv.command == "export.bookmarks" || inv.command == "export.json") {
+    const Status written =
+        write_file(inv.out_file, result->at("text").get_ref<const std::string&>());
+    if (!written.ok()) return fail(written.error());
+    result->erase("text");
+    (*result)["file"] = inv.out_file;
+  }
   if (inv.command == "export") {
     const Status written =
         write_file(inv.out_file, result->at("html").get_ref<const std::string&>());
@@ -333,6 +366,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << "Deleted link " << r.at("deleted").get<std::int64_t>() << ".\n";
   } else if (inv.command == "check") {
     out << format_check(r);
+  } else if (inv.command == "export.bookmarks" || inv.command == "export.json") {
+    out << "Exported " << r.at("links").get<std::int64_t>() << " links to " << inv.out_file << ".\n";
   } else if (inv.command == "import") {
     out << format_import(r, import_snapshot);
   } else {
