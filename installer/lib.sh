@@ -13,7 +13,7 @@ LINKSNAP_BINARIES=(linksnap linksnap-host)
 # Debian 12 packages needed to build and test.
 LINKSNAP_DEB_PACKAGES=(build-essential cmake ninja-build pkg-config nlohmann-json3-dev
   libcurl4-openssl-dev libsqlite3-dev libboost-filesystem-dev libgtest-dev libgmock-dev
-  libgumbo-dev libcli11-dev libssl-dev zlib1g-dev clang libclang-rt-14-dev python3)
+  libgumbo-dev libcli11-dev libssl-dev zlib1g-dev libarchive-dev clang libclang-rt-14-dev python3)
 
 # Where each browser looks for native messaging host manifests on Linux, in one table
 # (like KeePassXC's NativeMessageInstaller.cpp). {config} is $XDG_CONFIG_HOME or

@@ -17,6 +17,7 @@
 #include "interop/bookmarks.h"
 #include "interop/import_plan.h"
 #include "net/curl_fetcher.h"
+#include "store/backup.h"
 #include "util/data_dir.h"
 
 namespace linksnap::cli {
@@ -160,6 +161,16 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   imp->add_flag("--keep-root-folders", keep_root_folders,
                 "Keep every folder as a tag, the browsers' own roots too");
 
+  std::string archive_file;
+  bool restore_force = false;
+  auto* backup = app.add_subcommand(
+      "backup", "Write the whole store (database and files) to one archive, even while saving");
+  backup->add_option("file", archive_file, "The archive to write (tar)")->required();
+  auto* restore = app.add_subcommand(
+      "restore", "Restore a backup into an empty store, verifying every file's SHA-256");
+  restore->add_option("file", archive_file, "An archive `linksnap backup` wrote")->required();
+  restore->add_flag("--force", restore_force, "Replace a store that is not empty");
+
   auto* tag = app.add_subcommand("tag", "Add tags to a link");
   tag->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
   tag->add_option("tags", tag_args, "Tags to add")->required();
@@ -247,6 +258,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (!export_tag.empty()) inv.args["tag"] = export_tag;
       if (!export_query.empty()) inv.args["search"] = export_query;
     }
+  } else if (backup->parsed() || restore->parsed()) {
+    inv.command = backup->parsed() ? "backup" : "restore";
   } else if (imp->parsed()) {
     inv.command = "import";
     inv.args["snapshot"] = import_snapshot;
@@ -308,8 +321,29 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                    : Result<boost::filesystem::path>(boost::filesystem::path(home));
   if (!data_dir.ok()) return fail(data_dir.error());
   SystemClock clock;
+  // Backup and restore are the CLI's own: they work on the store as a whole.
+  auto print_backup = [&](const char* verb, const store::BackupSummary& s) {
+    if (as_json) {
+      out << json{{"file", archive_file}, {"links", s.links}, {"snapshots", s.snapshots},
+                  {"blobs", s.blobs}, {"blob_bytes", s.blob_bytes}}.dump(2) << "\n";
+    } else {
+      out << verb << " " << s.links << " links, " << s.snapshots << " snapshots and " << s.blobs
+          << " files " << (inv.command == "backup" ? "to " : "from ") << archive_file << ".\n";
+    }
+    return 0;
+  };
+  if (inv.command == "restore") {
+    auto restored = store::restore_store(*data_dir, archive_file, clock, restore_force);
+    if (!restored.ok()) return fail(restored.error());
+    return print_backup("Restored", *restored);
+  }
   auto store = store::Store::open(*data_dir, clock);
   if (!store.ok()) return fail(store.error());
+  if (inv.command == "backup") {
+    auto written = store::backup_store(*store, archive_file);
+    if (!written.ok()) return fail(written.error());
+    return print_backup("Backed up", *written);
+  }
   net::CurlFetcher fetcher;
   commands::Context ctx{*store, fetcher, net::FetchLimits{}, {}};
   const bool progress_on_terminal = ::isatty(STDERR_FILENO) != 0;
