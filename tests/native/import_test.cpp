@@ -148,3 +148,41 @@ TEST_F(ImportTest, ExportByTagAndJsonMetadata) {
 
 }  // namespace
 }  // namespace linksnap
+
+#include "commands/command.h"
+#include "net/curl_fetcher.h"
+
+namespace linksnap {
+namespace {
+
+TEST(ImportCommandTest, TheExtensionsBookmarkListImportsLikeAFile) {
+  TempDir dir;
+  linksnap::testing::SteppingClock clock;
+  auto store = store::Store::open(dir.path(), clock);
+  ASSERT_OK(store);
+  net::CurlFetcher fetcher;
+  commands::Context ctx{*store, fetcher, net::FetchLimits{}, {}};
+  const json args = {{"bookmarks",
+                      {{{"url", "https://example.org/a"}, {"title", "A"}, {"folders", {"Bookmarks bar", "dev"}},
+                        {"added_at", 1700000000123LL}, {"tags", {"x"}}, {"note", "n"}},
+                       {{"url", "javascript:void(0)"}, {"title", "bm"}},
+                       {{"url", "https://example.org/a#again"}, {"folders", {"Other bookmarks", "read"}}}}}};
+  auto r = commands::run(ctx, "import", args);
+  ASSERT_OK(r);
+  EXPECT_EQ((*r)["imported"], 1);
+  EXPECT_EQ((*r)["duplicates"], 1);
+  EXPECT_EQ((*r)["skipped"], json::parse(R"([{"reason": "javascript: bookmarklet", "count": 1}])"));
+  auto link = store->find_link_by_url("https://example.org/a");
+  ASSERT_OK(link);
+  EXPECT_EQ(link->tags, std::vector<std::string>({"dev", "read", "x"}));
+  EXPECT_EQ(link->created_at, "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(link->note, "n");
+
+  EXPECT_ERROR(commands::run(ctx, "import", json{{"bookmarks", {{{"title", "no url"}}}}}), errc::kBadRequest,
+               "bookmarks[0]: missing field \"url\" (a string)");
+  EXPECT_ERROR(commands::run(ctx, "import", json::object()), errc::kBadRequest,
+               "give either \"html\" (a bookmark file) or \"bookmarks\" (a list)");
+}
+
+}  // namespace
+}  // namespace linksnap
