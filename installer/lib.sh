@@ -14,7 +14,7 @@ LINKSNAP_BINARIES=(linksnap linksnap-host)
 LINKSNAP_DEB_PACKAGES=(build-essential cmake ninja-build pkg-config nlohmann-json3-dev
   libcurl4-openssl-dev libsqlite3-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libgumbo-dev libuchardet-dev libcli11-dev libssl-dev zlib1g-dev clang libclang-rt-14-dev
-  python3 libdtl-dev libxml2-dev libpoppler-cpp-dev)
+  python3 libdtl-dev libxml2-dev libpoppler-cpp-dev libarchive-dev)
 
 # What the test suites need beyond the build (install.sh --test-deps): Debian's browsers for
 # the end-to-end suites (never a downloaded one) and shellcheck for the lint. Node and npm

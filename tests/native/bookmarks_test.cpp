@@ -159,6 +159,9 @@ TEST(BookmarkFileTest, DatesInSecondsMillisecondsOrMicroseconds) {
   EXPECT_EQ(parse_bookmark_date(""), std::nullopt);
   EXPECT_EQ(parse_bookmark_date("-5"), std::nullopt);
   EXPECT_EQ(parse_bookmark_date("12abc"), std::nullopt);
+  // Fuzz finding: year 2340 overflowed system_clock's nanoseconds when made a created_at.
+  EXPECT_EQ(parse_bookmark_date("11690000200"), std::nullopt);
+  EXPECT_EQ(parse_bookmark_date("11690000200000"), std::nullopt);
 }
 
 TEST(BookmarkFileTest, WrittenFileReadsBackTheSame) {

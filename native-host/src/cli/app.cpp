@@ -18,6 +18,7 @@
 #include "interop/bookmarks.h"
 #include "interop/import_plan.h"
 #include "net/curl_fetcher.h"
+#include "store/backup.h"
 #include "util/data_dir.h"
 
 namespace linksnap::cli {
@@ -149,14 +150,22 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::PositiveNumber);
 
   auto* exp = app.add_subcommand(
-      "export", "Write a snapshot as one self-contained HTML file (opens offline)");
-  exp->add_option("id", id, "Link id (its newest snapshot)")
-      ->required()
+      "export", "Write a snapshot as one self-contained HTML file (opens offline), or links as a "
+                "bookmark file or JSON");
+  exp->add_option("id", id, "Link id (its newest snapshot; with --html)")
       ->check(CLI::PositiveNumber);
   auto* exp_html = exp->add_option("--html", inv.out_file, "The HTML file to write");
   auto* exp_file = exp->add_option("--file", inv.out_file,
                                    "Write the stored document as it is (a PDF's own bytes)");
-  exp_html->excludes(exp_file);
+  std::string bookmarks_file, json_file, export_tag, export_query;
+  auto* bookmarks_opt = exp->add_option(
+      "--bookmarks", bookmarks_file,
+      "Write links as a bookmark file (browsers, linkding and `linksnap import` read it)");
+  // Without a file name, --json keeps its global meaning (print the result as JSON).
+  auto* json_opt = exp->add_option("--json", json_file, "Write every link's metadata as JSON")
+                       ->expected(0, 1);
+  exp->add_option("--tag,-t", export_tag, "Only links with this tag or one below it");
+  exp->add_option("--search", export_query, "Only links this search finds");
   exp->add_option("--snapshot", snapshot_id,
                   "An older snapshot of the link (ids as `linksnap show` lists them)")
       ->check(CLI::PositiveNumber);
@@ -179,6 +188,16 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   imp->add_option("--root-folder", root_folders, root_folder_help);
   imp->add_flag("--keep-root-folders", keep_root_folders,
                 "Keep every folder as a tag, the browsers' own roots too");
+
+  std::string archive_file;
+  bool restore_force = false;
+  auto* backup = app.add_subcommand(
+      "backup", "Write the whole store (database and files) to one archive, even while saving");
+  backup->add_option("file", archive_file, "The archive to write (tar)")->required();
+  auto* restore = app.add_subcommand(
+      "restore", "Restore a backup into an empty store, verifying every file's SHA-256");
+  restore->add_option("file", archive_file, "An archive `linksnap backup` wrote")->required();
+  restore->add_flag("--force", restore_force, "Replace a store that is not empty");
 
   auto* tag = app.add_subcommand("tag", "Add tags to a link");
   tag->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
@@ -264,15 +283,30 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       inv.args["to"] = diff_snapshots[1];
     }
   } else if (exp->parsed()) {
-    inv.command = "export";
-    inv.args["id"] = id;
-    if (inv.out_file.empty()) {
-      err << "linksnap export: give --html FILE (a self-contained page) or --file FILE (the "
-             "stored document as it is)\n";
+    if (json_opt->count() > 0 && json_file.empty()) as_json = true;
+    const int targets = (exp_html->count() > 0) + (exp_file->count() > 0) +
+                        (bookmarks_opt->count() > 0) + !json_file.empty();
+    if (targets != 1) {
+      err << "linksnap: export needs one of --html FILE, --file FILE, --bookmarks FILE or --json FILE\n";
       return 2;
     }
-    if (exp_file->count() > 0) inv.args["file"] = true;
-    if (snapshot_id > 0) inv.args["snapshot"] = snapshot_id;
+    if (exp_html->count() > 0 || exp_file->count() > 0) {
+      if (id <= 0) {
+        err << "linksnap: export --html and --file need the link's id\n";
+        return 2;
+      }
+      inv.command = "export";
+      inv.args["id"] = id;
+      if (exp_file->count() > 0) inv.args["file"] = true;
+      if (snapshot_id > 0) inv.args["snapshot"] = snapshot_id;
+    } else {
+      inv.command = bookmarks_file.empty() ? "export.json" : "export.bookmarks";
+      inv.out_file = bookmarks_file.empty() ? json_file : bookmarks_file;
+      if (!export_tag.empty()) inv.args["tag"] = export_tag;
+      if (!export_query.empty()) inv.args["search"] = export_query;
+    }
+  } else if (backup->parsed() || restore->parsed()) {
+    inv.command = backup->parsed() ? "backup" : "restore";
   } else if (imp->parsed()) {
     inv.command = "import";
     inv.args["snapshot"] = import_snapshot;
@@ -338,8 +372,29 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                    : Result<boost::filesystem::path>(boost::filesystem::path(home));
   if (!data_dir.ok()) return fail(data_dir.error());
   SystemClock clock;
+  // Backup and restore are the CLI's own: they work on the store as a whole.
+  auto print_backup = [&](const char* verb, const store::BackupSummary& s) {
+    if (as_json) {
+      out << json{{"file", archive_file}, {"links", s.links}, {"snapshots", s.snapshots},
+                  {"blobs", s.blobs}, {"blob_bytes", s.blob_bytes}}.dump(2) << "\n";
+    } else {
+      out << verb << " " << s.links << " links, " << s.snapshots << " snapshots and " << s.blobs
+          << " files " << (inv.command == "backup" ? "to " : "from ") << archive_file << ".\n";
+    }
+    return 0;
+  };
+  if (inv.command == "restore") {
+    auto restored = store::restore_store(*data_dir, archive_file, clock, restore_force);
+    if (!restored.ok()) return fail(restored.error());
+    return print_backup("Restored", *restored);
+  }
   auto store = store::Store::open(*data_dir, clock);
   if (!store.ok()) return fail(store.error());
+  if (inv.command == "backup") {
+    auto written = store::backup_store(*store, archive_file);
+    if (!written.ok()) return fail(written.error());
+    return print_backup("Backed up", *written);
+  }
   net::CurlFetcher fetcher;
   commands::Context ctx{*store, fetcher, net::FetchLimits{}, {}};
   const bool progress_on_terminal = ::isatty(STDERR_FILENO) != 0;
@@ -359,6 +414,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (bar_drawn) err << "\n";
   if (!result.ok()) return fail(result.error());
 
+  if (inv.command == "export.bookmarks" || inv.command == "export.json") {
+    const Status written =
+        write_file(inv.out_file, result->at("text").get_ref<const std::string&>());
+    if (!written.ok()) return fail(written.error());
+    result->erase("text");
+    (*result)["file"] = inv.out_file;
+  }
   if (inv.command == "export") {
     std::string file_bytes;
     if (result->contains("file_base64")) {
@@ -404,6 +466,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
   } else if (inv.command == "check") {
     out << format_check(r);
+  } else if (inv.command == "export.bookmarks" || inv.command == "export.json") {
+    out << "Exported " << r.at("links").get<std::int64_t>() << " links to " << inv.out_file << ".\n";
   } else if (inv.command == "import") {
     out << format_import(r, import_snapshot);
   } else {

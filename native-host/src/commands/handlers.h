@@ -35,6 +35,9 @@ Result<json> tags_merge(Context& ctx, const json& args);
 Result<json> tags_delete(Context& ctx, const json& args);
 // Bookmarks in (a Netscape bookmark file or the extension's list; optionally snapshotted).
 Result<json> import_bookmarks(Context& ctx, const json& args);
+// Links out: a Netscape bookmark file, or all metadata as JSON ({"text": …}).
+Result<json> export_bookmarks(Context& ctx, const json& args);
+Result<json> export_json(Context& ctx, const json& args);
 // Integrity of the store (store/integrity.h); repairs leftovers with {"repair": true}.
 Result<json> check(Context& ctx, const json& args);
 

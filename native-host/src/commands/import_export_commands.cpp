@@ -1,4 +1,5 @@
 // import (bookmark files and the extension's bookmarks), export.bookmarks and export.json.
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "commands/json_views.h"
 #include "interop/bookmarks.h"
 #include "interop/import_plan.h"
+#include "util/clock.h"
 
 namespace linksnap::commands {
 
@@ -151,6 +153,81 @@ Result<json> import_bookmarks(Context& ctx, const json& args) {
   }
   summary["snapshotted"] = snapshotted;
   return summary;
+}
+
+}  // namespace linksnap::commands
+
+namespace linksnap::commands {
+
+namespace {
+
+constexpr std::int64_t kExportAll = 10'000'000;
+
+// The links an export covers: {"tag": T} (and below), {"search": Q}, or every link; oldest
+// first, as a browser lists bookmarks.
+Result<std::vector<store::LinkRecord>> links_to_export(Context& ctx, const json& args) {
+  if (!args.is_object()) return bad("arguments must be an object");
+  auto tag = optional_string(args, "tag");
+  if (!tag.ok()) return tag.error();
+  auto query = optional_string(args, "search");
+  if (!query.ok()) return query.error();
+  if (*tag && *query) return bad("give \"tag\" or \"search\", not both");
+  std::vector<store::LinkRecord> links;
+  if (*query) {
+    auto hits = ctx.store.search({**query, {}, kExportAll});
+    if (!hits.ok()) return hits.error();
+    for (auto& h : *hits) links.push_back(std::move(h.link));
+    return links;
+  }
+  store::ListOptions options;
+  if (*tag) options.tags = {**tag};
+  options.limit = kExportAll;
+  auto listed = ctx.store.list_links(options);
+  if (!listed.ok()) return listed.error();
+  links = std::move(*listed);
+  std::reverse(links.begin(), links.end());
+  return links;
+}
+
+std::int64_t unix_seconds(const std::string& utc) {
+  std::chrono::system_clock::time_point t;
+  if (!parse_utc(utc, t)) return 0;
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+Result<json> export_bookmarks(Context& ctx, const json& args) {
+  auto links = links_to_export(ctx, args);
+  if (!links.ok()) return links.error();
+  std::vector<interop::BookmarkOut> out;
+  out.reserve(links->size());
+  for (const auto& l : *links) {
+    out.push_back({l.url, l.title, l.note, l.tags, unix_seconds(l.created_at), unix_seconds(l.updated_at)});
+  }
+  return json{{"links", out.size()}, {"text", interop::write_bookmark_file(out)}};
+}
+
+Result<json> export_json(Context& ctx, const json& args) {
+  auto links = links_to_export(ctx, args);
+  if (!links.ok()) return links.error();
+  json list = json::array();
+  for (const auto& l : *links) {
+    json entry = link_json(l);
+    auto snapshots = ctx.store.snapshots_of(l.id);
+    if (!snapshots.ok()) return snapshots.error();
+    entry["snapshots"] = json::array();
+    for (const auto& s : *snapshots) {
+      json sj = snapshot_json(s);
+      sj["root_blob"] = s.root_blob;
+      entry["snapshots"].push_back(std::move(sj));
+    }
+    list.push_back(std::move(entry));
+  }
+  json doc{{"format", "linksnap-export"}, {"version", 1},
+           {"exported_at", format_utc(ctx.store.clock().now())}, {"links", std::move(list)}};
+  return json{{"links", doc["links"].size()},
+              {"text", doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n"}};
 }
 
 }  // namespace linksnap::commands

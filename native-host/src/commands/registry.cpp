@@ -27,6 +27,8 @@ const std::vector<CommandInfo>& all_commands() {
       {"tags.delete", tags_delete, true},
       {"check", check, true},
       {"import", import_bookmarks, true},
+      {"export.bookmarks", export_bookmarks, false},
+      {"export.json", export_json, false},
   };
   return kCommands;
 }

@@ -12,6 +12,8 @@ namespace linksnap::interop {
 
 namespace {
 
+constexpr std::int64_t kMaxBookmarkDate = 9'000'000'000;  // 2255-03-14
+
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 std::string trim(std::string_view s) {
@@ -258,8 +260,13 @@ std::optional<std::int64_t> parse_bookmark_date(std::string_view text) {
     v = v * 10 + (c - '0');
   }
   // Seconds until the year 5138; beyond that the tool wrote milliseconds or microseconds.
-  if (v >= 100'000'000'000'000LL) return v / 1'000'000;
-  if (v >= 100'000'000'000LL) return v / 1'000;
+  if (v >= 100'000'000'000'000LL) {
+    v /= 1'000'000;
+  } else if (v >= 100'000'000'000LL) {
+    v /= 1'000;
+  }
+  // Past 2255 it is no bookmark's date (and system_clock's nanoseconds end in 2262).
+  if (v > kMaxBookmarkDate) return std::nullopt;
   return v;
 }
 

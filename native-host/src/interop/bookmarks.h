@@ -54,7 +54,7 @@ Result<BookmarkFile> read_bookmark_file(std::string_view html, const BookmarkFil
 std::string bookmark_file_too_large_message(std::size_t bytes, std::size_t limit);
 
 // ADD_DATE as tools write it: Unix seconds (browsers, linkding), some write milliseconds or
-// microseconds; nullopt for anything else (empty, negative, not a number).
+// microseconds; nullopt for anything else (empty, negative, not a number, after 2255).
 std::optional<std::int64_t> parse_bookmark_date(std::string_view text);
 
 // One link to write.
