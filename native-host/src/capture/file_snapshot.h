@@ -17,7 +17,10 @@
 namespace linksnap::capture {
 
 struct FileLimits {
-  std::size_t max_file_bytes = 256u << 20;  // larger files are refused, nothing is stored
+  // Larger files are refused, nothing is stored. As large as a page by default: the file is
+  // held in memory until it is stored (streaming it like the page's assets is still to do),
+  // and a bomb must not cost more than a page may. `--max-size` raises it, memory with it.
+  std::size_t max_file_bytes = 32u << 20;
 };
 
 // "http://x/big.iso is larger than 256 MiB, the most LinkSnap saves of one file"

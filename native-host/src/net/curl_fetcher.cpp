@@ -502,6 +502,10 @@ class CurlSession final : public FetchSession {
         // answer libcurl cannot read ("Unsupported HTTP version (7.1) in response").
         if (where != t.request.url && !check_fetchable_url(where).ok())
           return {errc::kUnsupportedScheme, redirect_refused_message(where)};
+        // A Location libcurl refuses to parse at all (javascript:, data:) never becomes `where`.
+        if (std::string_view(detail).find("redirect target") != std::string_view::npos)
+          return {errc::kUnsupportedScheme, "refused a redirect from " + where +
+                                                ": the target is not an http or https URL"};
         return {errc::kFetchFailed, std::string(kNotHttpMessage)};
       }
       case CURLE_TOO_MANY_REDIRECTS:
