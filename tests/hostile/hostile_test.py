@@ -4,7 +4,7 @@ server that attacks them (hostile_server.py), one fresh LINKSNAP_HOME per case.
 
 Each case asserts its exact message or missing-resource reasons and the exit status, then
 for every case: a clean `linksnap check`, no stray temporary files, wall time within the
-case's bound, peak RSS (os.wait4's ru_maxrss) at most 128 MiB and, through the host, a ping
+case's bound, peak RSS (os.wait4's ru_maxrss) at most 128 MiB (a case may name more) and, through the host, a ping
 answered afterwards. A case past its bound has its process group killed and fails.
 
 Cases whose fix is in flight are listed in PENDING with their issue item: they run, print
@@ -48,7 +48,8 @@ PENDING = {}
 
 
 class Case:
-    def __init__(self, name, setup, bound, expect=None, long=False, via="cli", search=None):
+    def __init__(self, name, setup, bound, expect=None, long=False, via="cli", search=None,
+                 rss_limit_kib=RSS_LIMIT_KIB):
         self.name = name
         self.setup = setup  # setup(server, name) -> the URL to add
         self.bound = bound  # seconds of wall time for the add
@@ -59,6 +60,7 @@ class Case:
         #    or missing}
         self.expect = expect or {}
         self.long = long
+        self.rss_limit_kib = rss_limit_kib
         self.via = via
         self.search = search  # (query, expected title): `search` must find the page
 
@@ -336,8 +338,10 @@ def cases():
              30, {"title": "hostile", "missing": {}}, via="host"),
         Case("markup_rt_outside_ruby", lambda s, n: page_naming(s, n, lambda i: "<rt>", MIB // 4),
              60, {"title": "hostile", "missing": {}}, long=True),
+        # gumbo may use 16 bytes per byte of page, up to 192 MiB, so that a real 10 MB page
+        # is saved whole (tests/e2e/host.test.mjs); 8 million <br> are cut at that budget.
         Case("markup_31mib_br", lambda s, n: page_naming(s, n, lambda i: "<br>" * 64, (31 * MIB) // 256),
-             60, {"title": "hostile", "missing": {}}, long=True),
+             60, {"title": "hostile", "missing": {}}, long=True, rss_limit_kib=256 * 1024),
         Case("images_100000_distinct", lambda s, n: (s.route(f"/{n}/i", tiny_image), page_naming(
             s, n, lambda i: f'<img src="i?{i}">', 100000))[1], 60,
             {"title": "hostile", "references": 100000}),
@@ -480,8 +484,8 @@ def run_case(case, server, build):
             fail(f"killed: {add['killed']}")
         if add["wall"] > case.bound:
             fail(f"took {add['wall']:.1f} s, bound {case.bound} s")
-        if add["rss"] > RSS_LIMIT_KIB:
-            fail(f"peak RSS {add['rss'] // 1024} MiB > {RSS_LIMIT_KIB // 1024} MiB")
+        if add["rss"] > case.rss_limit_kib:
+            fail(f"peak RSS {add['rss'] // 1024} MiB > {case.rss_limit_kib // 1024} MiB")
         if case.via == "host":
             if not add["ping"]:
                 fail("the host did not answer a ping after the add")

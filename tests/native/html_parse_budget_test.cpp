@@ -72,15 +72,16 @@ TEST(ParseBudgetTest, DefaultsAreTheDocumentedOnes) {
   const ParseBudget budget;
   EXPECT_EQ(budget.max_depth, 512u);
   EXPECT_EQ(budget.max_bytes, 48u << 20);
-  EXPECT_EQ(budget.max_cpu.count(), 2000);
+  EXPECT_EQ(budget.max_cpu.count(), 6000);
 }
 
-TEST(ParseBudgetTest, MemoryIsWhatA128MiBProcessHasLeftBesidesTwoCopiesOfThePage) {
-  EXPECT_EQ(budget_for_page(0).max_bytes, 96u << 20);
+TEST(ParseBudgetTest, MemoryIsSixteenBytesPerByteOfPageWithinBounds) {
+  EXPECT_EQ(budget_for_page(0).max_bytes, 64u << 20);
   EXPECT_EQ(budget_for_page(6u << 20).max_bytes, 96u << 20);
-  EXPECT_EQ(budget_for_page(31u << 20).max_bytes, 50u << 20);
-  EXPECT_EQ(budget_for_page(64u << 20).max_bytes, 32u << 20);
-  EXPECT_EQ(budget_for_page(31u << 20).max_cpu.count(), 2000);
+  EXPECT_EQ(budget_for_page(10u << 20).max_bytes, 160u << 20);
+  EXPECT_EQ(budget_for_page(31u << 20).max_bytes, 192u << 20);
+  EXPECT_EQ(budget_for_page(64u << 20).max_bytes, 192u << 20);
+  EXPECT_EQ(budget_for_page(31u << 20).max_cpu.count(), 6000);
 }
 
 TEST(ParseBudgetTest, AnOrdinaryPageIsParsedWhole) {

@@ -200,11 +200,11 @@ std::string size_text(std::size_t bytes) {
 }  // namespace
 
 ParseBudget budget_for_page(std::size_t page_bytes) {
-  constexpr std::size_t kProcess = 128u << 20, kRest = 16u << 20;
-  constexpr std::size_t kMin = 32u << 20, kMax = 96u << 20;
-  const std::size_t held = std::min(kProcess, 2 * std::min(page_bytes, kProcess) + kRest);
+  // Enough for ordinary markup (about 11 bytes of tree per byte of page: a 10 MB page of
+  // paragraphs is saved whole), never more than 192 MiB (8 million <br> are cut there).
+  constexpr std::size_t kPerByte = 16, kMin = 64u << 20, kMax = 192u << 20;
   ParseBudget budget;
-  budget.max_bytes = std::clamp(kProcess - held, kMin, kMax);
+  budget.max_bytes = std::clamp(std::min(page_bytes, kMax) * kPerByte, kMin, kMax);
   return budget;
 }
 

@@ -23,13 +23,13 @@ namespace linksnap::capture {
 struct ParseBudget {
   std::size_t max_depth = 512;          // elements nested (Blink caps its DOM at 512 too)
   std::size_t max_bytes = 48u << 20;    // gumbo's memory for the tree and its own state
-  std::chrono::milliseconds max_cpu{2000};  // this thread's CPU time, all attempts together
+  std::chrono::milliseconds max_cpu{6000};  // this thread's CPU time, all attempts together
 };
 
-// The budget for a page of page_bytes: gumbo needs ~10 bytes per byte of ordinary markup
-// (66 MB for 6 MB of paragraphs) and more for dense tags, so its memory is what a 128 MiB
-// process has left after the two copies of the page a save holds and 16 MiB for the rest,
-// kept between 32 and 96 MiB. The rest as ParseBudget{}.
+// The budget for a page of page_bytes: gumbo needs ~11 bytes per byte of ordinary markup
+// (66 MB for 6 MB of paragraphs) and more for dense tags, so its memory is 16 bytes per byte
+// of page, kept between 64 and 192 MiB: a real 10 MB page is parsed whole (a save of it
+// peaks near 200 MiB), 31 MiB of <br> is cut. The rest as ParseBudget{}.
 ParseBudget budget_for_page(std::size_t page_bytes);
 
 // What cut a document short, if anything.
