@@ -25,20 +25,15 @@ class AnyLinkCliTest : public ::testing::Test {
       : server_(TestHttpServer::Options{linksnap::testing::fixture_path("files"), 0, 0, true}) {}
 
   // `chromium`: "" leaves the machine's own; a path stands for it ("/nonexistent": none).
-  ProcessResult cli(std::vector<std::string> args, const std::string& chromium = "/nonexistent") {
-    args.insert(args.begin(), LINKSNAP_CLI_BIN);
-    std::vector<std::string> env = {"LINKSNAP_HOME=" + home_.str(), "TZ=UTC"};
-    if (!chromium.empty()) env.push_back("LINKSNAP_CHROMIUM=" + chromium);
-    return linksnap::testing::run_process(args, env);
+  static std::vector<std::string> chromium_env(const std::string& chromium) {
+    if (chromium.empty()) return {};
+    return {"LINKSNAP_CHROMIUM=" + chromium};
   }
-
+  ProcessResult cli(std::vector<std::string> args, const std::string& chromium = "/nonexistent") {
+    return linksnap::testing::run_cli(home_, std::move(args), chromium_env(chromium));
+  }
   json cli_json(std::vector<std::string> args, const std::string& chromium = "/nonexistent") {
-    args.push_back("--json");
-    auto r = cli(args, chromium);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    auto j = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out;
-    return j;
+    return linksnap::testing::run_cli_json(home_, std::move(args), chromium_env(chromium));
   }
 
   std::string url(const std::string& file) const { return server_.base_url() + "/" + file; }

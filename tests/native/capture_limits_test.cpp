@@ -30,16 +30,8 @@ class CaptureLimitsTest : public ::testing::Test {
   }
   std::string page_url() const { return server_->base_url() + "/index.html"; }
 
-  ProcessResult cli(std::vector<std::string> args) {
-    args.insert(args.begin(), LINKSNAP_CLI_BIN);
-    return linksnap::testing::run_process(args, {"LINKSNAP_HOME=" + home_.str(), "TZ=UTC"});
-  }
-  json cli_json(std::vector<std::string> args) {
-    args.push_back("--json");
-    const ProcessResult r = cli(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return json::parse(r.out, nullptr, false);
-  }
+  ProcessResult cli(std::vector<std::string> args) { return linksnap::testing::run_cli(home_, std::move(args)); }
+  json cli_json(std::vector<std::string> args) { return linksnap::testing::run_cli_json(home_, std::move(args)); }
 
   std::size_t temp_files() const {
     std::size_t n = 0;

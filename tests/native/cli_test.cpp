@@ -18,18 +18,10 @@ class CliTest : public ::testing::Test {
       : server_(TestHttpServer::Options{linksnap::testing::fixture_path("chrony"), 0, 0, true}) {}
 
   ProcessResult cli(std::vector<std::string> args, const std::string& tz = "UTC") {
-    args.insert(args.begin(), LINKSNAP_CLI_BIN);
-    return linksnap::testing::run_process(args, {"LINKSNAP_HOME=" + home_.str(), "TZ=" + tz});
+    return linksnap::testing::run_cli(home_, std::move(args), {"TZ=" + tz});
   }
 
-  json cli_json(std::vector<std::string> args) {
-    args.push_back("--json");
-    auto r = cli(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    auto j = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out;
-    return j;
-  }
+  json cli_json(std::vector<std::string> args) { return linksnap::testing::run_cli_json(home_, std::move(args)); }
 
   std::string page_url() const { return server_.base_url() + "/chrony-nts.html"; }
 

@@ -34,19 +34,9 @@ class DiffCliTest : public ::testing::Test {
     std::ofstream(site_.path().string() + "/page.html", std::ios::binary | std::ios::trunc) << html;
   }
 
-  ProcessResult cli(std::vector<std::string> args) {
-    args.insert(args.begin(), LINKSNAP_CLI_BIN);
-    return linksnap::testing::run_process(args, {"LINKSNAP_HOME=" + home_.str(), "TZ=UTC"});
-  }
+  ProcessResult cli(std::vector<std::string> args) { return linksnap::testing::run_cli(home_, std::move(args)); }
 
-  json cli_json(std::vector<std::string> args) {
-    args.push_back("--json");
-    auto r = cli(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    auto j = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out;
-    return j;
-  }
+  json cli_json(std::vector<std::string> args) { return linksnap::testing::run_cli_json(home_, std::move(args)); }
 
   std::string url() const { return server_.base_url() + "/page.html"; }
 

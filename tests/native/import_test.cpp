@@ -18,18 +18,8 @@ using nlohmann::json;
 
 class ImportTest : public ::testing::Test {
  protected:
-  ProcessResult cli(std::vector<std::string> args) {
-    args.insert(args.begin(), LINKSNAP_CLI_BIN);
-    return linksnap::testing::run_process(args, {"LINKSNAP_HOME=" + home_.str(), "TZ=UTC"});
-  }
-  json cli_json(std::vector<std::string> args) {
-    args.push_back("--json");
-    auto r = cli(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    auto j = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out;
-    return j;
-  }
+  ProcessResult cli(std::vector<std::string> args) { return linksnap::testing::run_cli(home_, std::move(args)); }
+  json cli_json(std::vector<std::string> args) { return linksnap::testing::run_cli_json(home_, std::move(args)); }
   json link_by_url(const std::string& url) {
     const json listed = cli_json({"list", "--limit", "1000"});
     for (const auto& l : listed["links"]) {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 extern char** environ;
@@ -98,6 +99,26 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   return result;
+}
+
+ProcessResult run_cli(const TempDir& home, std::vector<std::string> args,
+                      const std::vector<std::string>& env) {
+  args.insert(args.begin(), LINKSNAP_CLI_BIN);
+  std::vector<std::string> full_env = env;
+  full_env.push_back("LINKSNAP_HOME=" + home.str());
+  const bool zone_given = std::any_of(env.begin(), env.end(), [](const std::string& e) { return e.rfind("TZ=", 0) == 0; });
+  if (!zone_given) full_env.push_back("TZ=UTC");
+  return run_process(args, full_env);
+}
+
+nlohmann::json run_cli_json(const TempDir& home, std::vector<std::string> args,
+                            const std::vector<std::string>& env) {
+  args.push_back("--json");
+  const ProcessResult r = run_cli(home, std::move(args), env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out;
+  return j;
 }
 
 }  // namespace linksnap::testing

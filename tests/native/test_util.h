@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/filesystem.hpp>
+#include <nlohmann/json.hpp>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -87,5 +88,13 @@ struct ProcessResult {
 // `input` on stdin; waits for it to exit.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                           const std::string& input = "");
+
+// The real `linksnap` CLI on the store in `home`, in TZ=UTC unless `env` ("NAME=value") sets
+// another zone.
+ProcessResult run_cli(const TempDir& home, std::vector<std::string> args,
+                      const std::vector<std::string>& env = {});
+// run_cli with --json appended: the test fails unless it exits 0 and prints JSON.
+nlohmann::json run_cli_json(const TempDir& home, std::vector<std::string> args,
+                            const std::vector<std::string>& env = {});
 
 }  // namespace linksnap::testing
