@@ -99,6 +99,11 @@ void run_worker(WorkQueue& queue, Replier& replier, const HostOptions& options) 
       continue;
     }
     if (!store) {
+      // One worker at a time: the first open of a new store switches it to WAL and migrates
+      // it, and SQLite answers another connection's open during that with SQLITE_BUSY at once,
+      // without waiting in its busy handler (seen as "database stayed locked" in 0.1 s).
+      static std::mutex opening;
+      const std::lock_guard<std::mutex> one_at_a_time(opening);
       auto opened = store::Store::open(options.data_dir, clock);
       if (!opened.ok()) {
         replier.fail(job->id, opened.error());
