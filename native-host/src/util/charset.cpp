@@ -779,14 +779,19 @@ std::string charset_from_content_type(std::string_view header) {
   return "";
 }
 
-std::string detect_html(std::string_view content_type_header, std::string_view body) {
+// The encoding a BOM or the Content-Type header declares (in that order, as WHATWG's
+// sniffing and CSS both rank them), else "". Shared by detect_html and detect_css.
+static std::string bom_or_header_charset(std::string_view content_type_header, std::string_view body) {
   std::size_t bom = 0;
   if (std::string_view from_bom = bom_encoding(body, &bom); !from_bom.empty()) {
     return std::string(from_bom);
   }
-  if (std::string from_header = charset_from_content_type(content_type_header);
-      !from_header.empty()) {
-    return from_header;
+  return charset_from_content_type(content_type_header);
+}
+
+std::string detect_html(std::string_view content_type_header, std::string_view body) {
+  if (std::string declared = bom_or_header_charset(content_type_header, body); !declared.empty()) {
+    return declared;
   }
   if (std::string from_meta = prescan(body); !from_meta.empty()) return from_meta;
   // A body cut at a size limit may end inside a character; that alone is no reason to
@@ -798,13 +803,8 @@ std::string detect_html(std::string_view content_type_header, std::string_view b
 
 std::string detect_css(std::string_view content_type_header, std::string_view body,
                        std::string_view fallback) {
-  std::size_t bom = 0;
-  if (std::string_view from_bom = bom_encoding(body, &bom); !from_bom.empty()) {
-    return std::string(from_bom);
-  }
-  if (std::string from_header = charset_from_content_type(content_type_header);
-      !from_header.empty()) {
-    return from_header;
+  if (std::string declared = bom_or_header_charset(content_type_header, body); !declared.empty()) {
+    return declared;
   }
   constexpr std::string_view kAtCharset = "@charset \"";  // byte-exact, as CSS requires
   if (body.substr(0, kAtCharset.size()) == kAtCharset) {
