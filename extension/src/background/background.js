@@ -7,6 +7,7 @@ import { acceptCapturePort, captureTab, lastTiming, onCaptureState } from './cap
 import { currentMenuTags, onMenuClick, onMenuShown, refreshMenus } from './menus.js';
 import { dispatch, handlers } from './handlers.js';
 import { applyToolbarSetting } from './settings.js';
+import { commitAllNow, pendingDeletes, resumePending } from './deletes.js';
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (msg && typeof msg === 'object' && 'event' in msg) return false; // a broadcast, not a request
@@ -53,6 +54,11 @@ api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && 'saveOnToolbarClick' in changes) applyToolbarSetting().catch(() => {});
 });
 
+// Deletes held for undo (deletes.js): commit them before the background goes away, and
+// pick up any a stopped background left behind.
+api.runtime.onSuspend?.addListener(() => { commitAllNow(); });
+resumePending().catch((e) => console.warn('LinkSnap deletes:', e.message));
+
 api.runtime.onInstalled.addListener(() => { refreshMenus(); });
 api.runtime.onStartup.addListener(() => { refreshMenus(); });
 
@@ -60,5 +66,5 @@ api.runtime.onStartup.addListener(() => { refreshMenus(); });
 // driven headless, so the handlers they run are reachable from worker.evaluate.
 globalThis.linksnap = {
   host, handlers, dispatch, captureTab, onMenuClick, onMenuShown, onCommand, onActionClicked, refreshMenus,
-  currentMenuTags, lastTiming, toolbarReady, applyToolbarSetting,
+  currentMenuTags, lastTiming, toolbarReady, applyToolbarSetting, pendingDeletes,
 };

@@ -8,6 +8,10 @@ import { captureTab } from './capture.js';
 import { refreshMenusSoon, tagUrl } from './menus.js';
 import { CHANGES_TAGS, isAllowed, senderKind, validateMessage } from '../shared/messages.js';
 import { isCapturable } from '../shared/url.js';
+import { cancelDelete, scheduleDelete } from './deletes.js';
+
+// An import of 100,000 bookmarks takes the host longer than a request's usual 30 s.
+const IMPORT_TIMEOUT_MS = 30 * 60_000;
 
 export const handlers = {
   async host({ cmd, args }) {
@@ -35,6 +39,24 @@ export const handlers = {
 
   async 'tag.url'({ url, tags, tabId }) {
     return tagUrl(url, tags, tabId);
+  },
+
+  // The manager's delete with undo (deletes.js): held for a few seconds, then `rm`.
+  async 'delete.schedule'({ ids }) {
+    return scheduleDelete(ids);
+  },
+
+  async 'delete.cancel'({ token }) {
+    return cancelDelete(token);
+  },
+
+  // Bookmarks in (the manager): the host's `import` with its progress passed on to the
+  // pages as {event: 'import.progress', data}.
+  async import(args) {
+    const onProgress = (data) => { api.runtime.sendMessage({ event: 'import.progress', data }).catch(() => {}); };
+    const result = await host.request('import', args, { onProgress, timeoutMs: IMPORT_TIMEOUT_MS });
+    refreshMenusSoon();
+    return result;
   },
 };
 

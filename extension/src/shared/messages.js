@@ -32,6 +32,12 @@ const BACKGROUND_COMMANDS = {
   'page.state': (a) => int(a, 'tabId'),
   // Tag a URL, saving it first when it is not saved (the context menu's path): {url, tags, tabId?}
   'tag.url': (a) => str(a, 'url') ?? tags(a),
+  // Delete links after an undo delay: {ids} → {token, due, count}
+  'delete.schedule': (a) => ids(a),
+  // Undo a scheduled delete: {token} → {cancelled}
+  'delete.cancel': (a) => str(a, 'token'),
+  // The host's import: {html} (a bookmark file's text) or {bookmarks: [...]}, plus its options
+  import: (a) => importArgs(a),
 };
 
 /** Is `cmd` a background command? */
@@ -151,6 +157,16 @@ function int(a, k) { return Number.isInteger(a[k]) ? null : `args.${k} must be a
 function tags(a) {
   return Array.isArray(a.tags) && a.tags.length > 0 && a.tags.every((t) => typeof t === 'string' && t.trim())
     ? null : 'args.tags must be a non-empty array of tag names';
+}
+function ids(a) {
+  return Array.isArray(a.ids) && a.ids.length > 0 && a.ids.length <= 1_000_000 && a.ids.every((id) => Number.isInteger(id) && id > 0)
+    ? null : 'args.ids must be a non-empty array of link ids';
+}
+function importArgs(a) {
+  if ((typeof a.html === 'string') === Array.isArray(a.bookmarks)) return 'args needs either "html" (a string) or "bookmarks" (an array)';
+  const allowed = new Set(['html', 'bookmarks', 'root_folders', 'keep_root_folders', 'snapshot', 'jobs']);
+  const extra = Object.keys(a).find((k) => !allowed.has(k));
+  return extra ? `args.${extra} is not an import option` : null;
 }
 function optTags(a) { return a.tags === undefined ? null : tags(a); }
 
