@@ -122,6 +122,14 @@ async function deleteTag(path) {
 }
 
 // --- Links: one page at a time ----------------------------------------------------------
+// `list` args; offset 0 is left out (the host takes an offset from 1).
+function listArgs(tags, limit, offset) {
+  const args = { limit };
+  if (tags) args.tags = tags;
+  if (offset > 0) args.offset = offset;
+  return args;
+}
+
 function filterKey() { return JSON.stringify([state.tag, state.query]); }
 
 async function loadLinks({ keepPage = false } = {}) {
@@ -138,7 +146,7 @@ async function loadLinks({ keepPage = false } = {}) {
       state.links = visible.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
     } else {
       state.hits = null;
-      const r = await hostCall('list', { tags, limit: PAGE_SIZE, offset: state.page * PAGE_SIZE });
+      const r = await hostCall('list', listArgs(tags, PAGE_SIZE, state.page * PAGE_SIZE));
       if (seq !== state.seq) return;
       const links = r.links ?? [];
       state.links = links.filter((l) => !state.hidden.has(l.id));
@@ -168,7 +176,7 @@ async function countMatching(seq, tags, knownOffset) {
     if (tag) n = tag.links_below;
     else {
       n = await countByProbing(async (offset) =>
-        ((await hostCall('list', { tags, limit: 1, offset })).links ?? []).length > 0, knownOffset);
+        ((await hostCall('list', listArgs(tags, 1, offset))).links ?? []).length > 0, knownOffset);
     }
   } catch (e) { if (seq === state.seq) report(e); return; }
   state.totals.set(key, n);
@@ -304,7 +312,7 @@ async function selectedIds() {
     const tags = state.tag ? [state.tag] : undefined;
     for (let offset = 0; ; offset += LIST_BATCH) {
       status(t('managerCollecting', [formatCount(offset, locale)]));
-      const page = (await hostCall('list', { tags, limit: LIST_BATCH, offset })).links ?? [];
+      const page = (await hostCall('list', listArgs(tags, LIST_BATCH, offset))).links ?? [];
       links.push(...page);
       if (page.length < LIST_BATCH) break;
     }
@@ -406,7 +414,9 @@ function importSummary(r, localSkipped = {}) {
   if (r.merged) parts.push(t('importMerged', [formatCount(r.merged, locale)]));
   if (r.unchanged) parts.push(t('importUnchanged', [formatCount(r.unchanged, locale)]));
   if (r.duplicates) parts.push(t('importDuplicates', [formatCount(r.duplicates, locale)]));
-  const skipped = [...(r.skipped ?? []).map((s) => [s.reason, s.count]), ...Object.entries(localSkipped)];
+  // The host's reasons are English ("place: Firefox query"): its scheme says it in any language.
+  const skipped = [...(r.skipped ?? []).map((s) => [/^[a-z][a-z0-9+.-]*:/.exec(s.reason)?.[0] ?? s.reason, s.count]),
+    ...Object.entries(localSkipped)];
   const nSkipped = skipped.reduce((a, [, c]) => a + c, 0);
   if (nSkipped) {
     parts.push(t('importSkipped', [formatCount(nSkipped, locale), skipped.map(([why, c]) => `${why} ${formatCount(c, locale)}`).join(', ')]));
@@ -435,7 +445,7 @@ async function runImport(args, localSkipped) {
 async function importFile(file) {
   if (!file) return;
   if (file.size > MAX_IMPORT_FILE) {
-    say(t('importFileTooLarge', [file.name, formatCount(Math.ceil(file.size / 1048576), locale)]);
+    say(t('importFileTooLarge', [file.name, formatCount(Math.ceil(file.size / 1048576), locale)]));
     return;
   }
   let html;
@@ -464,7 +474,8 @@ async function chooseAndImport(tree) {
     });
     boxes.set(f.id, box);
     const name = f.path.length ? f.path.join('/') : (f.title || '—');
-    return h('li', { style: `padding-left:${f.depth * 14}px` }, h('label', {}, box, ` ${f.depth ? f.path[f.path.length - 1] : name} `,
+    return h('li', { style: `padding-left:${f.depth * 14}px` }, h('label', {}, box,
+      h('span', { class: 'folder-name' }, f.depth ? f.path[f.path.length - 1] : name), ' ',
       h('span', { class: 'muted small' }, `(${formatCount(f.links, locale)})`)));
   }));
   const r = await openDialog({ id: 'import-dialog', title: t('importBookmarks'), text: t('importChooseFolders'), body: list, okLabel: t('importStart') });
