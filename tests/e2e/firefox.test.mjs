@@ -179,9 +179,12 @@ describe('Firefox: capture, search, view, tag, rename', { timeout: 120_000 }, ()
   test('a tag renamed in the manager shows up in the popup and the menu', async () => {
     const manager = await ff.open(ff.extUrl('src/pages/manager.html'));
     await until(manager, 'the manager', () => document.body.dataset.ready === 'true');
-    manager.once('dialog', (d) => d.accept('学习'));
     await manager.hover('.node[data-tag="笔记"]');
     await manager.click('.node[data-tag="笔记"] button.rename');
+    await until(manager, 'the rename dialog', () => !!document.querySelector('#rename-dialog[open]'));
+    await manager.evaluate(() => { document.querySelector('#rename-dialog input').value = ''; });
+    await manager.type('#rename-dialog input', '学习');
+    await manager.click('#rename-dialog button.ok');
     await until(manager, 'the renamed tag in the tree', () => !!document.querySelector('.node[data-tag="学习/时间"]'));
     await manager.close();
 

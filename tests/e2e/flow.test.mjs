@@ -92,9 +92,10 @@ describe('capture, search, view, tag, rename', { timeout: 90_000 }, () => {
     await manager.locator('body[data-ready=true]').waitFor({ timeout: 10_000 });
     assert.equal(await manager.locator('#rows tr').count(), 1);
     const node = manager.locator('.node[data-tag="笔记"]');
-    manager.once('dialog', (d) => d.accept('学习'));
     await node.hover();
     await node.locator('button.rename').click();
+    await manager.locator('#rename-dialog input').fill('学习');
+    await manager.locator('#rename-dialog button.ok').click();
     await manager.locator('.node[data-tag="学习/时间"]').waitFor({ timeout: 5000 });
     await manager.close();
 
@@ -162,26 +163,27 @@ describe('capture, search, view, tag, rename', { timeout: 90_000 }, () => {
     await manager.goto(browser.extUrl('src/pages/manager.html'));
     await manager.locator('body[data-ready=true]').waitFor({ timeout: 10_000 });
     const row = (title) => manager.locator('#rows tr', { hasText: title });
-    await row('frame').locator('.title').dblclick();
-    await manager.locator('.title input').fill('内嵌框架 frame');
-    await manager.locator('.title input').press('Enter');
+    await row('frame').locator('button.edit').click();
+    await manager.locator('#edit-dialog input[name=title]').fill('内嵌框架 frame');
+    await manager.locator('#edit-dialog input[name=title]').press('Enter');
     await row('内嵌框架 frame').waitFor({ timeout: 5000 });
 
     const fidelity = manager.locator('#rows tr').filter({
       has: manager.locator(`.url a[href="${server.url}/e2e/fixtures/fidelity/index.html"]`) });
     await row('内嵌框架 frame').locator('input[type=checkbox]').check();
     await fidelity.locator('input[type=checkbox]').check();
-    manager.once('dialog', (d) => d.accept('fixtures, 测试'));
     await manager.locator('#bulk-tag').click();
+    await manager.locator('#bulk-tag-dialog input').fill('fixtures, 测试');
+    await manager.locator('#bulk-tag-dialog button.ok').click();
     await manager.locator('.node[data-tag="测试"]').waitFor({ timeout: 5000 });
     assert.equal(await row('内嵌框架 frame').locator('.chip', { hasText: '测试' }).count(), 1);
     assert.equal(await fidelity.locator('.chip', { hasText: 'fixtures' }).count(), 1);
 
     await fidelity.locator('input[type=checkbox]').uncheck();
-    manager.once('dialog', (d) => d.accept());
-    await manager.locator('#bulk-delete').click();
+    await manager.locator('#bulk-delete').click(); // no question: the toast offers Undo
     await row('内嵌框架 frame').waitFor({ state: 'detached', timeout: 5000 });
     assert.equal(await manager.locator('#rows tr').count(), 3);
+    await manager.locator('.toast-text', { hasText: 'Deleted 1 link' }).waitFor();
     await manager.close();
   });
 
