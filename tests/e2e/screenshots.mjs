@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Screenshots of the popup (a page not saved, just saved with a search, a blank tab, no
-// host) and the manager's no-host screen, from the real extension and host, light and
+// host) and the manager (empty, a list with a row selected, a dialog, the Undo toast, no
+// host), from the real extension and host, light and
 // dark, English and Chinese, into docs/screenshots/ (so the pictures stay true to the code):
 //   LINKSNAP_BUILD_DIR=build node tests/e2e/screenshots.mjs
 // Each language/scheme gets a fresh profile and store, seeded through the host.
@@ -10,6 +11,7 @@ import { REPO, launch, requireBuilt, startServer, tabIdOf } from './harness.mjs'
 
 const OUT = join(REPO, 'docs/screenshots');
 const POPUP = { width: 400, height: 560 };
+const MANAGER = { width: 1100, height: 640 };
 
 const SEED = {
   en: { titles: ['Configuring chrony with NTS', 'SQLite FTS5 tokenizers', 'Reading a libcurl multi loop',
@@ -24,6 +26,13 @@ async function shoot({ lang, scheme, server }) {
   const browser = await launch({ locale: lang === 'zh' ? 'zh-CN' : 'en-US', colorScheme: scheme });
   try {
     const seed = SEED[lang];
+    // 0. The manager of an empty store: how to save a first page or import bookmarks.
+    const empty = await browser.ctx.newPage();
+    await empty.setViewportSize(MANAGER);
+    await empty.goto(browser.extUrl('src/pages/manager.html'));
+    await empty.locator('#empty').waitFor({ timeout: 15_000 });
+    await save(empty, `manager-empty-${lang}-${scheme}.png`);
+    await empty.close();
     await browser.worker.evaluate(async ({ titles, tags }) => {
       for (let i = 0; i < titles.length; i++) {
         await linksnap.host.request('save', { url: `https://example.org/notes/${i}`, title: titles[i], tags: tags[i],
@@ -58,6 +67,7 @@ async function shoot({ lang, scheme, server }) {
     await popup.close();
     await blank.close();
     await page.close();
+    await shootManager(browser, lang, scheme);
   } finally {
     await browser.close();
   }
@@ -70,13 +80,39 @@ async function shoot({ lang, scheme, server }) {
     await popup.locator('#host-problem').waitFor({ timeout: 10_000 });
     await save(popup, `popup-no-host-${lang}-${scheme}.png`);
     const manager = await bare.ctx.newPage();
-    await manager.setViewportSize({ width: 1000, height: 480 });
+    await manager.setViewportSize({ width: 1000, height: 520 });
     await manager.goto(bare.extUrl('src/pages/manager.html'));
     await manager.locator('#host-problem').waitFor({ timeout: 10_000 });
     await save(manager, `manager-no-host-${lang}-${scheme}.png`);
   } finally {
     await bare.close();
   }
+}
+
+// The manager with links: a row selected (its chips stay visible), the tags dialog with
+// completion, and the toast that offers Undo after a delete.
+async function shootManager(browser, lang, scheme) {
+  const manager = await browser.ctx.newPage();
+  await manager.setViewportSize(MANAGER);
+  await manager.goto(browser.extUrl('src/pages/manager.html'));
+  await manager.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
+  await manager.locator('#rows tr').first().waitFor();
+  const rows = manager.locator('#rows tr');
+  await rows.nth(1).locator('input[type=checkbox]').check();
+  await rows.nth(2).locator('input[type=checkbox]').check();
+  await manager.mouse.move(0, 0);
+  await save(manager, `manager-list-${lang}-${scheme}.png`);
+  await rows.nth(1).locator('button.tags').click();
+  const input = manager.locator('#tags-dialog input');
+  await input.fill(`${await input.inputValue()}, ${lang === 'zh' ? '网' : 'web'}`);
+  await save(manager, `manager-dialog-${lang}-${scheme}.png`);
+  await manager.keyboard.press('Escape');
+  await manager.locator('#tags-dialog').waitFor({ state: 'detached' });
+  await rows.nth(3).locator('button.delete').click();
+  await manager.locator('.toast').waitFor();
+  await save(manager, `manager-toast-${lang}-${scheme}.png`);
+  await manager.locator('.toast-action').click();
+  await manager.close();
 }
 
 async function save(page, name) {
