@@ -275,6 +275,21 @@ describe('the manager without browser dialogs', { timeout: 180_000 }, () => {
     assert.equal((await lookup('https://nope.example/')).link, null);
   });
 
+  test('a delete held while the service worker is stopped is committed when it starts again', async () => {
+    await seed(browser, [{ url: 'https://a.example/sw', title: 'Held over a restart', tags: [] }]);
+    const { link } = await lookup('https://a.example/sw');
+    const held = await page.evaluate((id) => chrome.runtime.sendMessage({ cmd: 'delete.schedule', args: { ids: [id] } }), link.id);
+    assert.equal(held.ok, true, JSON.stringify(held.error));
+    const cdp = await browser.ctx.newCDPSession(page);
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const sw = targetInfos.find((x) => x.type === 'service_worker' && x.url.endsWith('/background.js'));
+    await cdp.send('Target.closeTarget', { targetId: sw.targetId }); // what idling out does
+    await page.evaluate(() => chrome.runtime.sendMessage({ cmd: 'status' })); // starts it again
+    browser.worker = await waitFor(() => browser.ctx.serviceWorkers().find((w) => w !== sw) ?? browser.ctx.serviceWorkers()[0], 5000, 'the new worker');
+    await waitFor(() => browser.worker.evaluate(() => !!globalThis.linksnap), 5000, 'the background');
+    await waitFor(async () => !(await lookup('https://a.example/sw')).link, 15_000, 'the held delete to be committed');
+  });
+
   test('no page error and no browser dialog in any of it', () => {
     assert.deepEqual(errors, []);
   });
