@@ -195,6 +195,20 @@ describe('Firefox: capture, search, view, tag, rename', { timeout: 120_000 }, ()
     await waitFor(() => ff.background(() => bg.currentMenuTags().includes('学习/时间')), 5000, 'the menu to follow the rename');
   });
 
+  test('the manager deletes a link with Undo offered, and Undo keeps it', async () => {
+    const manager = await ff.open(ff.extUrl('src/pages/manager.html'));
+    await until(manager, 'the manager', () => document.body.dataset.ready === 'true' && !!document.querySelector('#rows tr'));
+    const before = await manager.evaluate(() => document.querySelectorAll('#rows tr').length);
+    await manager.click('#rows tr button.delete');
+    await until(manager, 'the toast', () => document.querySelector('.toast-text')?.textContent === 'Deleted 1 link');
+    assert.equal(await manager.evaluate(() => document.querySelectorAll('#rows tr').length), before - 1);
+    assert.equal((await ff.background(() => bg.pendingDeletes())).length, 1);
+    await manager.click('.toast-action');
+    await until(manager, 'the row back', (n) => document.querySelectorAll('#rows tr').length === n, before);
+    assert.deepEqual(await ff.background(() => bg.pendingDeletes()), []);
+    await manager.close();
+  });
+
   test('a content script cannot send commands', async () => {
     const code = await ff.background(() => bg.dispatch({ cmd: 'host', args: { cmd: 'rm', args: { id: 1 } } },
       { id: browser.runtime.id, url: 'http://127.0.0.1:1/', tab: { id: 1 }, frameId: 0 }).then((r) => r.error.code));
