@@ -172,6 +172,18 @@ describe('the manager without browser dialogs', { timeout: 180_000 }, () => {
     assert.deepEqual(link.tags.sort(), ['later', '笔记']);
   });
 
+  test('search: the results, and a retag shows in them at once', async () => {
+    await page.locator('#search').fill('Alpha');
+    await expectText(page.locator('#count'), '1 link');
+    await row('Alpha one').locator('button.tags').click();
+    await page.locator('#tags-dialog input').fill('笔记, later, found');
+    await page.locator('#tags-dialog button.ok').click();
+    await waitFor(async () => (await row('Alpha one').locator('.chip').allTextContents()).includes('found'), 5000, 'the chip in the results');
+    assert.equal(await page.locator('#rows tr').count(), 1);
+    await page.locator('#search').fill('');
+    await expectText(page.locator('#count'), '3 links');
+  });
+
   test('bulk tag two links; their chips stay visible in the selected rows', async () => {
     await row('Alpha one').locator('input[type=checkbox]').check();
     await row('Gamma three').locator('input[type=checkbox]').check();

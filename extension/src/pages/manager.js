@@ -132,13 +132,15 @@ function listArgs(tags, limit, offset) {
 
 function filterKey() { return JSON.stringify([state.tag, state.query]); }
 
-async function loadLinks({ keepPage = false } = {}) {
+// keepPage: stay on this page (after an edit); reuseHits: only paging through the same
+// search results, which are not asked for again.
+async function loadLinks({ keepPage = false, reuseHits = false } = {}) {
   const seq = ++state.seq;
   const tags = state.tag ? [state.tag] : undefined;
   if (!keepPage) state.page = 0;
   try {
     if (state.query) {
-      if (!keepPage || !state.hits) state.hits = (await hostCall('search', { query: state.query, tags, limit: 1000 })).results ?? [];
+      if (!reuseHits || !state.hits) state.hits = (await hostCall('search', { query: state.query, tags, limit: 1000 })).results ?? [];
       if (seq !== state.seq) return;
       const visible = state.hits.filter((l) => !state.hidden.has(l.id));
       state.total = visible.length;
@@ -213,7 +215,7 @@ function goToPage(page) {
   const target = Number.isFinite(pages) ? clampPage(page, pages) : Math.max(0, Math.trunc(page) || 0);
   if (target === state.page) { renderPager(); return; }
   state.page = target;
-  loadLinks({ keepPage: true }).then(() => document.querySelector('main').scrollTo?.(0, 0));
+  loadLinks({ keepPage: true, reuseHits: true }).then(() => document.querySelector('main').scrollTo?.(0, 0));
 }
 
 function row(link) {
