@@ -40,7 +40,8 @@ describe('any link becomes a snapshot', { timeout: 180_000 }, () => {
 
   async function searchFromPopup(popup, query) {
     await popup.locator('#search').fill(query);
-    await popup.locator('#results li').first().waitFor({ timeout: 10_000 });
+    // The list shows the newest links until the search answers: wait for a snippet with the word.
+    await popup.locator('#results li', { hasText: query }).first().waitFor({ timeout: 10_000 });
     return popup.locator('#results li').allTextContents();
   }
 
