@@ -10,18 +10,30 @@ import { host } from './native-port.js';
 import { serializeTab } from './capture.js';
 
 export const RENDER_LIMIT_MS = 20_000;  // loading and the quiet after it, together
-const QUIET_MS = 700;                   // no new resource and no DOM change for this long
+// No new resource and no DOM change for this long: more than the 1 s to which browsers
+// throttle a background tab's timers, so a page's own setTimeout(…, 300) still counts.
+const QUIET_MS = 1_500;
 const HEAD_LIMIT_MS = 5_000;
 
 /** Saves `url` rendered in a background tab, else fetched by the host. Resolves with the
  * host's save result (snapshot.source "render" or "fetch"); rejects with a HostError. */
 export async function addLink(url, { tags } = {}) {
-  const page = (await looksLikeAPage(url)) ? await renderInTab(url).catch(() => null) : null;
+  const page = (await mayRender()) && (await looksLikeAPage(url)) ? await renderInTab(url).catch(() => null) : null;
   const args = page
     ? { url: page.url, html: page.html, title: page.title, source: 'render', requested_url: url }
     : { url };
   if (tags?.length) args.tags = tags;
   return host.request(page ? 'save' : 'add', args);
+}
+
+/** Scripting a tab the person did not open needs access to all sites: granted at install in
+ * Chromium, but a Firefox user may withhold it (about:addons → LinkSnap → Permissions). */
+async function mayRender() {
+  try {
+    return await api.permissions.contains({ origins: ['<all_urls>'] });
+  } catch {
+    return false;
+  }
 }
 
 /** A HEAD request first, so that a PDF, an image or a download never opens in a tab (where
@@ -68,10 +80,12 @@ function loaded(tabId, deadline) {
       api.tabs.onUpdated.removeListener(onUpdated);
       resolve();
     };
-    const onUpdated = (id, change) => { if (id === tabId && change.status === 'complete') done(); };
+    // A new tab is first about:blank, "complete" (Firefox says so): wait for the page itself.
+    const isPage = (tab) => tab.status === 'complete' && /^https?:/.test(tab.url ?? '');
+    const onUpdated = (id, change, tab) => { if (id === tabId && isPage(tab)) done(); };
     const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
     api.tabs.onUpdated.addListener(onUpdated);
-    api.tabs.get(tabId).then((t) => { if (t.status === 'complete' && t.url !== 'about:blank') done(); }, done);
+    api.tabs.get(tabId).then((tab) => { if (isPage(tab)) done(); }, done);
   });
 }
 
