@@ -131,8 +131,11 @@ async function showSnapshot(view, query) {
   const blobUrl = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }));
   addEventListener('pagehide', () => URL.revokeObjectURL(blobUrl));
   frame.addEventListener('load', () => { document.body.dataset.ready = 'true'; }, { once: true });
-  if (marked) showMatches(frame, blobUrl, marked, query);
-  else frame.src = blobUrl;
+  if (marked?.count) showMatches(frame, blobUrl, marked, query);
+  else {
+    frame.src = blobUrl;
+    if (marked) showMatches(frame, blobUrl, marked, query);
+  }
 }
 
 // --- Compare with previous --------------------------------------------------------------
