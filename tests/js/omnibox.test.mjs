@@ -34,6 +34,11 @@ test('long titles and snippets are cut to one line; one suggestion per address',
   assert.equal(suggestionsFor([result, { ...result, id: 8 }, long], 'q').length, 2);
 });
 
+test('a snippet that is the title is not repeated', () => {
+  assert.equal(suggestionFor({ id: 3, url: 'https://e/3', title: 'chrony 时间', snippet: '<mark>chrony</mark> 时间' }, 'chrony').description,
+    '<match>chrony</match> 时间 <dim>—</dim> <url>https://e/3</url>');
+});
+
 test('Enter: a chosen suggestion opens its link; typed words are a query', () => {
   assert.deepEqual(enteredTarget('http://127.0.0.1:8000/a.html?x=1&y=2', [result]), { linkId: 7 });
   assert.deepEqual(enteredTarget(' 密钥 ', [result]), { query: '密钥' });

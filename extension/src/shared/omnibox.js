@@ -47,7 +47,9 @@ function cutRuns(runs, max) {
 export function suggestionFor(result, query, { markup = true } = {}) {
   const title = fold(result.title || result.url, TITLE_CHARS);
   const titlePart = runsToDescription(markRuns(title, query), markup);
-  const snippetRuns = snippetParts(result.snippet).map((r) => ({ text: r.text.replace(/\s+/g, ' '), mark: r.mark }));
+  let snippetRuns = snippetParts(result.snippet).map((r) => ({ text: r.text.replace(/\s+/g, ' '), mark: r.mark }));
+  // The host snippets the title when the match is there: no need to say it twice.
+  if (snippetRuns.map((r) => r.text).join('').trim() === title) snippetRuns = [];
   const snippet = runsToDescription(cutRuns(snippetRuns, SNIPPET_CHARS), markup);
   const url = markup ? `<url>${escapeXml(fold(result.url, 80))}</url>` : fold(result.url, 80);
   const parts = [titlePart, url];
