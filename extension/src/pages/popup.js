@@ -148,11 +148,14 @@ function statusElement(status) {
     h('span', { 'aria-hidden': 'true' }, '⚠ '), t(mark.key, mark.subs));
 }
 
+// An option of the listbox may hold no links or buttons (axe: nested-interactive), so the
+// row itself opens: a click opens the snapshot, a click on the address (or Shift+click) the
+// live page, as Enter and Shift+Enter do.
 function resultItem(r, index, query) {
   return h('li', { id: `result-${index}`, role: 'option', 'aria-selected': 'false',
-    onclick: (ev) => { if (!ev.target.closest('a')) openResult(index, ev.shiftKey); } },
-    h('a', { class: 'title', href: viewerUrl(r.id, undefined, query), target: '_blank', title: t('openSnapshot'), tabindex: '-1' }, r.title || displayUrl(r.url)),
-    h('div', { class: 'url' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', title: t('openLive'), tabindex: '-1' }, displayUrl(r.url))),
+    onclick: (ev) => openResult(index, ev.shiftKey || !!ev.target.closest('.url')) },
+    h('span', { class: 'title', title: t('openSnapshot') }, r.title || displayUrl(r.url)),
+    h('div', { class: 'url', title: `${t('openLive')}: ${r.url}`, dataset: { href: r.url } }, displayUrl(r.url)),
     r.snippet ? snippetElement(r.snippet) : null,
     h('div', { class: 'meta' },
       statusElement(r.status),

@@ -52,7 +52,7 @@ function renderTimeline(link, snapshots, currentId, query, compare) {
       change),
       previous ? h('a', { class: 'tl-compare small', href: pageUrl({ id: link.id, snapshot: s.id, compare: true }),
         'aria-current': current && compare ? 'page' : undefined,
-        'aria-label': t('viewerCompareWith', [times[i + 1]]) }, t('viewerCompareShort')) : null);
+        'aria-label': t('viewerCompareWith', [times[i]]) }, t('viewerCompareShort')) : null);
   });
   $('timeline-list').replaceChildren(...items);
   const nav = $('timeline');
