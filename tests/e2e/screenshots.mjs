@@ -121,14 +121,18 @@ async function shootViewer(browser, { lang, scheme, server, url }) {
   await viewer.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
   await save(viewer, `viewer-dead-link-${lang}-${scheme}.png`);
   await viewer.close();
+  const tab = await browser.ctx.newPage();
+  await tab.goto(`${url}?v`);
+  const tabId = await tabIdOf(browser.worker, `${url}?v`);
   const popup = await browser.ctx.newPage();
   await popup.setViewportSize(POPUP);
-  await popup.goto(browser.extUrl('src/pages/popup.html'));
+  await popup.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}`));
   await popup.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
   await popup.locator('#search').fill('NTS');
   await popup.locator('#results .link-status').first().waitFor({ timeout: 5000 });
   await save(popup, `popup-dead-link-${lang}-${scheme}.png`);
   await popup.close();
+  await tab.close();
 }
 
 async function save(page, name) {

@@ -83,7 +83,7 @@ describe('the viewer: timeline, marks, compare', { timeout: 120_000 }, () => {
     assert.deepEqual(await items.locator('.tl-change').allTextContents(),
       [`text changed: +${diff.inserted_chars} −0 characters`, 'first snapshot']);
     assert.equal(await viewer.locator('#captured').textContent(), `Saved ${formatWhen(snapshots[0].captured_at, 'en-US')} · fetched by LinkSnap`);
-    assert.equal(await viewer.locator('#sandbox-note').textContent(), '🛡 Archived scripts are disabled');
+    assert.equal(await viewer.locator('#sandbox-note').textContent(), 'Archived scripts are disabled');
     // The older snapshot opens from its entry, and then it is the current one.
     await items.nth(1).locator('.tl-open').click();
     await viewer.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });

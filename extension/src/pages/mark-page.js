@@ -24,8 +24,9 @@ const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEXTAREA', 'TITLE', 'OPTIO
 
 // A match outlined as the current one (:target) in the page's own colours would vanish on
 // some pages: fixed colours, with !important against the page's own mark styles.
+// scroll-margin: the match scrolled to keeps some of the text before it in view.
 const STYLE = `mark[data-linksnap-match]{background:#ffe066!important;color:#000!important;` +
-  `box-shadow:0 0 0 1px #b38f00!important}` +
+  `box-shadow:0 0 0 1px #b38f00!important;scroll-margin-top:20vh}` +
   `mark[data-linksnap-match]:target{background:#ff9632!important;outline:2px solid #a34700!important}`;
 
 function textNodes(root, out) {

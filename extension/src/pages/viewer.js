@@ -151,6 +151,16 @@ function resourceList(key, urls) {
     h('ul', {}, ...urls.map((u) => h('li', { class: 'small' }, displayUrl(u)))));
 }
 
+// A hunk's context starts and ends mid-text, often on a line break: blank lines at its
+// edges are dropped (only from unchanged text).
+function trimContext(segments) {
+  const out = segments.map((seg) => ({ ...seg }));
+  if (out[0]?.op === 'equal') out[0].text = out[0].text.replace(/^\s*\n/, '');
+  const last = out.at(-1);
+  if (last?.op === 'equal') last.text = last.text.replace(/\n\s*$/, '');
+  return out;
+}
+
 async function showCompare(link, snapshots, current) {
   $('frame').hidden = true;
   const view = $('compare-view');
@@ -172,7 +182,7 @@ async function showCompare(link, snapshots, current) {
   $('compare-summary').textContent = changeText(change);
   $('compare-legend').textContent = diff.hunks.length ? t('compareLegend') : '';
   $('hunks').replaceChildren(...diff.hunks.map((hunk) => h('div', { class: 'hunk' },
-    h('p', { class: 'hunk-text' }, ...hunk.segments.map(segmentElement)))));
+    h('p', { class: 'hunk-text' }, ...trimContext(hunk.segments).map(segmentElement)))));
   $('compare-resources').replaceChildren(...[
     resourceList('compareFilesAdded', diff.resources?.added),
     resourceList('compareFilesRemoved', diff.resources?.removed),
