@@ -113,7 +113,7 @@ async function shootViewer(browser, { lang, scheme, server, url }) {
     linksnap.host.request = async (cmd, args, opts) => {
       const r = await real(cmd, args, opts);
       if (cmd === 'search') return { ...r, results: r.results.map(mark) };
-      if (cmd === 'show') return { ...r, link: mark(r.link) };
+      if (cmd === 'show' || cmd === 'lookup') return { ...r, link: mark(r.link) };
       return r;
     };
   }, { deadUrl: `${url}?v`, checkedAt: '2026-11-30T08:15:00Z' });

@@ -25,6 +25,7 @@ test('a page cannot put markup into the dropdown, nor characters XML forbids', (
   const { description } = suggestionFor(evil, 'x');
   assert.equal(description, '&lt;/match&gt;&lt;url&gt;<match>x</match>&lt;/url&gt; <dim>—</dim> <url>https://e/</url> <dim>—</dim> <dim><match>&lt;img src=x&gt;</match></dim>');
   assert.equal(escapeXml('a\u0000b\uFFFFc"\''), 'abc&quot;&apos;');
+  assert.equal(escapeXml('\uD83D😀x\uDE00'), '😀x');
 });
 
 test('long titles and snippets are cut to one line; one suggestion per address', () => {

@@ -46,6 +46,8 @@ function renderPage({ busy = false, message = '', error = null } = {}) {
     stateEl.textContent = t('pageSavedAt', [formatLocalTime(page.link.last_captured_at ?? page.link.updated_at)]) +
       (page.link.snapshot_count > 1 ? ` · ${t('snapshotsCount', [String(page.link.snapshot_count)])}` : '');
   } else stateEl.textContent = t('pageNotSaved');
+  // The live page was found gone by the last check: the saved copy is what is left.
+  $('page-link-status').replaceChildren((!busy && !error && statusElement(page.link?.status)) || '');
   const save = $('save-page');
   save.hidden = !page.capturable;
   save.disabled = busy;

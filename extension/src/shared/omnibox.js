@@ -7,10 +7,13 @@ import { snippetParts } from './format.js';
 import { markRuns } from './find.js';
 
 const XML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-/** Text for an XML description: escaped, and without characters XML 1.0 forbids. */
+/**
+ * Text for an XML description: escaped, and without characters XML 1.0 forbids (controls,
+ * U+FFFE/FFFF, and half surrogate pairs, which a cut to one line can also make).
+ */
 export function escapeXml(text) {
   return String(text ?? '')
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
     .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
 }
 
