@@ -4,7 +4,7 @@
 // would: onInputChanged(text, suggest) and onInputEntered(text, disposition).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, launchFirefox, requireBuilt, waitFor } from './harness.mjs';
+import { launch, requireBuilt, waitFor } from './harness.mjs';
 
 describe('omnibox and alarms', { timeout: 90_000 }, () => {
   let browser;
@@ -96,27 +96,5 @@ describe('omnibox and alarms', { timeout: 90_000 }, () => {
     const run = await browser.worker.evaluate(() => linksnap.runDueRefresh());
     if (direct.code === 'unknown_command') assert.deepEqual(run, { skipped: 'unknown_command' });
     else assert.deepEqual(Object.keys(run).sort(), Object.keys(direct.ok).sort());
-  });
-});
-
-// Firefox shows a description as plain text: no markup there, the same suggestions.
-describe('omnibox in Firefox', { timeout: 60_000 }, () => {
-  test('plain-text suggestions from the host, and Enter opens the viewer', async () => {
-    requireBuilt();
-    const ff = await launchFirefox();
-    try {
-      const got = await ff.background(async () => {
-        const saved = await bg.host.request('save', { url: 'https://example.org/ff/1', title: 'Gumbo <parser> & notes',
-          html: '<!DOCTYPE html><title>Gumbo</title><p>an HTML5 parser, 密钥</p>' });
-        const suggestions = await bg.omnibox.onInputChanged('HTML5', () => {});
-        const opened = await bg.omnibox.onInputEntered('https://example.org/ff/1', 'newBackgroundTab');
-        return { id: saved.link.id, suggestions, opened };
-      });
-      assert.deepEqual(got.suggestions, [{ content: 'https://example.org/ff/1',
-        description: 'Gumbo <parser> & notes — https://example.org/ff/1 — an HTML5 parser, 密钥' }]);
-      assert.equal(got.opened, ff.extUrl(`src/pages/viewer.html?id=${got.id}&q=HTML5`));
-    } finally {
-      await ff.close();
-    }
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, launchFirefox, requireBuilt, startServer, tabIdOf, waitFor } from './harness.mjs';
+import { launch, requireBuilt, startServer, tabIdOf, waitFor } from './harness.mjs';
 import { formatWhen, snapshotTimes } from '../../extension/src/shared/snapshots.js';
 
 const INSERTED = '新版本支持硬件时间戳，精度可达微秒。';
@@ -190,34 +190,5 @@ describe('the viewer: timeline, marks, compare', { timeout: 120_000 }, () => {
     await viewer.close();
     await popup.close();
     await tab.close();
-  });
-});
-
-// The same marks and scroll in Firefox ESR: a blob: document in a sandbox="" frame there too.
-describe('the viewer in Firefox: marks and scroll', { timeout: 90_000 }, () => {
-  test('the first match is scrolled to and every match marked, in an opaque origin', async () => {
-    requireBuilt();
-    const root = mkdtempSync(join(tmpdir(), 'linksnap-viewer-ff-'));
-    writeFileSync(join(root, 'page.html'), page(''));
-    const server = await startServer(root);
-    const ff = await launchFirefox();
-    try {
-      const saved = await ff.background(async (u) => bg.host.request('add', { url: u }), `${server.url}/page.html`);
-      const url = ff.extUrl(`src/pages/viewer.html?id=${saved.link.id}&q=${encodeURIComponent('密钥')}`);
-      const viewer = await ff.open(url);
-      await waitFor(() => viewer.evaluate(() => document.body.dataset.ready === 'true'), 15_000, 'the viewer');
-      assert.equal(await viewer.evaluate(() => document.getElementById('find-count').textContent), 'Match 1 of 3 for “密钥”');
-      const seen = await waitFor(async () => {
-        const s = await ff.evalInChildFrame(url, `({ y: scrollY, marks: [...document.querySelectorAll('mark[data-linksnap-match]')].map((m) => m.id),
-          origin: window.origin, scripts: document.scripts.length, blob: location.protocol === 'blob:', hash: location.hash })`);
-        return s.y > 2000 ? s : null;
-      }, 5000, 'the frame to scroll to the first match');
-      assert.deepEqual(seen, { y: seen.y, marks: ['linksnap-match-0', 'linksnap-match-1', 'linksnap-match-2'],
-        origin: 'null', scripts: 0, blob: true, hash: '#linksnap-match-0' });
-    } finally {
-      await ff.close();
-      server.stop();
-      rmSync(root, { recursive: true, force: true });
-    }
   });
 });
