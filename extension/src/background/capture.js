@@ -77,7 +77,7 @@ function finish(token, error, value) {
 }
 
 /** Serializes the DOM of a tab's top frame: {url, title, html, serializeMs}. */
-async function serializeTab(tabId) {
+export async function serializeTab(tabId) {
   const token = crypto.randomUUID();
   const { keepFormText } = await getSettings();
   const handedOver = new Promise((resolve, reject) => {
