@@ -70,7 +70,7 @@ describe('Firefox: capture, search, view, tag, rename', { timeout: 120_000 }, ()
         (w) => [...document.querySelectorAll('#results li .snippet mark')].some((m) => m.textContent === w), word);
       const first = await popup.evaluate(() => {
         const li = document.querySelector('#results li');
-        return { title: li.querySelector('.title').textContent, href: li.querySelector('.url a').getAttribute('href'),
+        return { title: li.querySelector('.title').textContent, href: li.querySelector('.url').dataset.href,
           time: li.querySelector('time').textContent };
       });
       assert.equal(first.title, TITLE);

@@ -52,7 +52,7 @@ describe('capture, search, view, tag, rename', { timeout: 90_000 }, () => {
     const item = popup.locator('#results li').first();
     await item.locator('.snippet mark', { hasText: '密钥' }).waitFor({ timeout: 5000 });
     assert.equal(await item.locator('.title').textContent(), 'chrony 时间同步与 NTS 配置笔记');
-    assert.equal(await item.locator('.url a').getAttribute('href'), pageUrl);
+    assert.equal(await item.locator('.url').getAttribute('data-href'), pageUrl);
     assert.match(await item.locator('time').textContent(), /\d{2}:\d{2}/);
     await popup.close();
   });

@@ -7,6 +7,8 @@ import { acceptCapturePort, captureTab, lastTiming, onCaptureState } from './cap
 import { currentMenuTags, onMenuClick, onMenuShown, refreshMenus } from './menus.js';
 import { dispatch, handlers } from './handlers.js';
 import { applyToolbarSetting } from './settings.js';
+import { installOmnibox, onInputChanged, onInputEntered } from './omnibox.js';
+import { ensureRefreshAlarm, installAlarms, runDueRefresh } from './alarms.js';
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (msg && typeof msg === 'object' && 'event' in msg) return false; // a broadcast, not a request
@@ -53,6 +55,10 @@ api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && 'saveOnToolbarClick' in changes) applyToolbarSetting().catch(() => {});
 });
 
+// Listeners are added at the top level so an event that starts the worker finds them.
+installOmnibox();
+installAlarms();
+
 api.runtime.onInstalled.addListener(() => { refreshMenus(); });
 api.runtime.onStartup.addListener(() => { refreshMenus(); });
 
@@ -61,4 +67,5 @@ api.runtime.onStartup.addListener(() => { refreshMenus(); });
 globalThis.linksnap = {
   host, handlers, dispatch, captureTab, onMenuClick, onMenuShown, onCommand, onActionClicked, refreshMenus,
   currentMenuTags, lastTiming, toolbarReady, applyToolbarSetting,
+  omnibox: { onInputChanged, onInputEntered }, ensureRefreshAlarm, runDueRefresh,
 };
