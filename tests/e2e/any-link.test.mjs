@@ -75,5 +75,19 @@ describe('any link becomes a snapshot', { timeout: 180_000 }, () => {
     assert.equal(hits.length, 1);
     assert.match(hits[0], /量子纠缠/);
     await popup.close();
+
+    // The viewer hands the stored bytes to the browser's own PDF viewer (a sandbox="" frame
+    // would refuse to run it): an unsandboxed frame on a blob: of exactly the file.
+    const viewer = await browser.ctx.newPage();
+    await viewer.goto(browser.extUrl(`src/pages/viewer.html?id=${saved.link.id}`));
+    await viewer.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
+    const frame = await viewer.evaluate(async () => {
+      const f = document.getElementById('frame');
+      const bytes = new Uint8Array(await (await fetch(f.src)).arrayBuffer());
+      return { sandboxed: f.hasAttribute('sandbox'), scheme: new URL(f.src).protocol, size: bytes.length,
+        head: String.fromCharCode(...bytes.slice(0, 5)) };
+    });
+    assert.deepEqual(frame, { sandboxed: false, scheme: 'blob:', size: 47_297, head: '%PDF-' });
+    await viewer.close();
   });
 });

@@ -119,7 +119,22 @@ function showMatches(frame, blobUrl, marked, query) {
   go(0);
 }
 
+// A PDF is shown by the browser's own PDF viewer, which a sandbox="" frame refuses to run:
+// this frame alone is not sandboxed. The viewer is the browser's (its own process, in
+// Firefox pdf.js); the document gets a blob: URL and no access to this page or LinkSnap.
+async function showPdf(view) {
+  const frame = $('frame');
+  const { file_base64: base64 } = await hostCall('export', { snapshot: view.snapshot.id, file: true });
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const blobUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+  addEventListener('pagehide', () => URL.revokeObjectURL(blobUrl));
+  frame.removeAttribute('sandbox');
+  frame.addEventListener('load', () => { document.body.dataset.ready = 'true'; }, { once: true });
+  frame.src = blobUrl;
+}
+
 async function showSnapshot(view, query) {
+  if (view.snapshot.media_type === 'application/pdf') { await showPdf(view); return; }
   const frame = $('frame');
   let html = view.html;
   let marked = null;

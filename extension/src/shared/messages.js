@@ -9,7 +9,7 @@
 
 /** Host commands an extension page may send through the background ('host' below). */
 export const HOST_COMMANDS = new Set([
-  'ping', 'save', 'add', 'lookup', 'list', 'search', 'show', 'view', 'diff', 'update', 'rm',
+  'ping', 'save', 'add', 'lookup', 'list', 'search', 'show', 'view', 'export', 'diff', 'update', 'rm',
   'tag', 'untag', 'tags', 'tags.rename', 'tags.merge', 'tags.delete',
 ]);
 
