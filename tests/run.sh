@@ -129,14 +129,14 @@ e2e() {
   node_deps
   # One browser at a time: each test file launches its own headless Chromium.
   local -a files
-  mapfile -t files < <(find tests/e2e -maxdepth 1 -name '*.test.mjs' ! -name firefox.test.mjs | sort)
+  mapfile -t files < <(find tests/e2e -maxdepth 1 -name '*.test.mjs' ! -name '*firefox.test.mjs' | sort)
   LINKSNAP_BUILD_DIR=$build node --test --test-concurrency=1 --test-timeout=180000 "${files[@]}"
 }
 
 firefox() {
   # The Firefox ESR suite (puppeteer-core over WebDriver BiDi).
   node_deps
-  LINKSNAP_BUILD_DIR=$build node --test --test-timeout=180000 tests/e2e/firefox.test.mjs
+  LINKSNAP_BUILD_DIR=$build node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/firefox.test.mjs tests/e2e/*.firefox.test.mjs
 }
 
 reliability() {

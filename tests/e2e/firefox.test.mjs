@@ -70,7 +70,7 @@ describe('Firefox: capture, search, view, tag, rename', { timeout: 120_000 }, ()
         (w) => [...document.querySelectorAll('#results li .snippet mark')].some((m) => m.textContent === w), word);
       const first = await popup.evaluate(() => {
         const li = document.querySelector('#results li');
-        return { title: li.querySelector('.title').textContent, href: li.querySelector('.url a').getAttribute('href'),
+        return { title: li.querySelector('.title').textContent, href: li.querySelector('.url').dataset.href,
           time: li.querySelector('time').textContent };
       });
       assert.equal(first.title, TITLE);
@@ -207,6 +207,20 @@ describe('Firefox: capture, search, view, tag, rename', { timeout: 120_000 }, ()
     await until(manager, 'the row back', (n) => document.querySelectorAll('#rows tr').length === n, before);
     assert.deepEqual(await ff.background(() => bg.pendingDeletes()), []);
     await manager.close();
+  });
+
+  test('"Add link" renders a script-written page in a background tab; a PDF link is kept as the file', async () => {
+    const files = `${server.url}/fixtures/files`;
+    const rendered = await ff.background((u) => bg.handlers['link.add']({ url: u })
+      .then((r) => ({ title: r.link.title, source: r.snapshot.source })), `${files}/fetch-later.html`);
+    assert.deepEqual(rendered, { title: 'Fetching shell', source: 'render' });
+    const found = await ff.background(() => bg.host.request('search', { query: 'astrolabe' }).then((r) => r.results.map((x) => x.title)));
+    assert.deepEqual(found, ['Fetching shell']);
+    const pdf = await ff.background((u) => bg.onMenuClick({ menuItemId: 'linksnap-save-link', pageUrl: u, linkUrl: u }, { id: -1, url: u })
+      .then((r) => ({ type: r.snapshot.media_type, source: r.snapshot.source })), `${files}/report.pdf`);
+    assert.deepEqual(pdf, { type: 'application/pdf', source: 'fetch' });
+    const inPdf = await ff.background(() => bg.host.request('search', { query: '光谱仪' }).then((r) => r.results.length));
+    assert.equal(inPdf, 1);
   });
 
   test('a content script cannot send commands', async () => {

@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// Screenshots of the popup (a page not saved, just saved with a search, a blank tab, no
-// host) and the manager (empty, a list with a row selected, a dialog, the Undo toast, no
-// host), from the real extension and host, light and
-// dark, English and Chinese, into docs/screenshots/ (so the pictures stay true to the code):
+// Screenshots of the popup (a page not saved, just saved with a search, a blank tab, a dead
+// link's mark, no host), the manager (empty, a list with a row selected, a dialog, the Undo
+// toast, no host) and the viewer (timeline with a search's matches marked, compare with
+// previous, a dead link's notice), from the real extension and host, light and dark,
+// English and Chinese, into docs/screenshots/ (so the pictures stay true to the code):
 //   LINKSNAP_BUILD_DIR=build node tests/e2e/screenshots.mjs
 // Each language/scheme gets a fresh profile and store, seeded through the host.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, launch, requireBuilt, startServer, tabIdOf } from './harness.mjs';
 
 const OUT = join(REPO, 'docs/screenshots');
 const POPUP = { width: 400, height: 560 };
 const MANAGER = { width: 1100, height: 640 };
+const VIEWER = { width: 1100, height: 640 };
+const INSERTED = '新版本支持硬件时间戳，精度可达微秒。';
 
 const SEED = {
   en: { titles: ['Configuring chrony with NTS', 'SQLite FTS5 tokenizers', 'Reading a libcurl multi loop',
@@ -68,6 +71,7 @@ async function shoot({ lang, scheme, server }) {
     await blank.close();
     await page.close();
     await shootManager(browser, lang, scheme);
+    await shootViewer(browser, { lang, scheme, server, url });
   } finally {
     await browser.close();
   }
@@ -113,6 +117,57 @@ async function shootManager(browser, lang, scheme) {
   await save(manager, `manager-toast-${lang}-${scheme}.png`);
   await manager.locator('.toast-action').click();
   await manager.close();
+}
+
+// The viewer: the chrony page saved twice, a Chinese sentence inserted the second time.
+async function shootViewer(browser, { lang, scheme, server, url }) {
+  const html = readFileSync(join(REPO, 'tests/fixtures/chrony/chrony-nts.html'), 'utf8');
+  const changed = html.replace('<p>NTS 是一种', `<p>${INSERTED}</p>\n<p>NTS 是一种`);
+  const linkId = await browser.worker.evaluate(async ({ url, html, changed }) => {
+    await linksnap.host.request('save', { url: `${url}?v`, html });
+    return (await linksnap.host.request('save', { url: `${url}?v`, html: changed })).link.id;
+  }, { url, html, changed });
+  const viewer = await browser.ctx.newPage();
+  await viewer.setViewportSize(VIEWER);
+  // 1. Opened from a search hit: the timeline, the first match scrolled to, every match marked.
+  await viewer.goto(browser.extUrl(`src/pages/viewer.html?id=${linkId}&q=${encodeURIComponent('密钥')}`));
+  await viewer.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
+  await viewer.locator('body[data-timeline=exact]').waitFor({ timeout: 15_000 });
+  await viewer.waitForTimeout(300); // the scroll to the match
+  await save(viewer, `viewer-timeline-marks-${lang}-${scheme}.png`);
+  // 2. Compare with previous.
+  await viewer.goto(browser.extUrl(`src/pages/viewer.html?id=${linkId}&compare=1`));
+  await viewer.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
+  await save(viewer, `viewer-compare-${lang}-${scheme}.png`);
+  // 3. A dead link. Until the host reports link status (issue 12, on its way), the answers
+  // get the status the host will send — a test double of the host's reply, here only.
+  await browser.worker.evaluate(({ deadUrl, checkedAt }) => {
+    const real = linksnap.host.request.bind(linksnap.host);
+    const status = { state: 'broken', code: 404, detail: 'HTTP 404', checked_at: checkedAt, redirected_to: null };
+    const mark = (l) => (l && l.url === deadUrl ? { ...l, status } : l);
+    linksnap.host.request = async (cmd, args, opts) => {
+      const r = await real(cmd, args, opts);
+      if (cmd === 'search') return { ...r, results: r.results.map(mark) };
+      if (cmd === 'show' || cmd === 'lookup') return { ...r, link: mark(r.link) };
+      return r;
+    };
+  }, { deadUrl: `${url}?v`, checkedAt: '2026-11-30T08:15:00Z' });
+  await viewer.goto(browser.extUrl(`src/pages/viewer.html?id=${linkId}`));
+  await viewer.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
+  await save(viewer, `viewer-dead-link-${lang}-${scheme}.png`);
+  await viewer.close();
+  const tab = await browser.ctx.newPage();
+  await tab.goto(`${url}?v`);
+  const tabId = await tabIdOf(browser.worker, `${url}?v`);
+  const popup = await browser.ctx.newPage();
+  await popup.setViewportSize(POPUP);
+  await popup.goto(browser.extUrl(`src/pages/popup.html?tab=${tabId}`));
+  await popup.locator('body[data-ready=true]').waitFor({ timeout: 15_000 });
+  await popup.locator('#search').fill('NTS');
+  await popup.locator('#results .link-status').first().waitFor({ timeout: 5000 });
+  await save(popup, `popup-dead-link-${lang}-${scheme}.png`);
+  await popup.close();
+  await tab.close();
 }
 
 async function save(page, name) {

@@ -1,5 +1,7 @@
 // The Netscape bookmark file reader and writer and the import plan, on files in the exact
 // shapes each tool writes (tests/fixtures/bookmarks/).
+#include <cstdio>
+
 #include "interop/bookmarks.h"
 #include "interop/import_plan.h"
 #include "test_util.h"
@@ -149,6 +151,36 @@ TEST(BookmarkFileTest, BadFilesGiveAClearError) {
   EXPECT_ERROR(read_bookmark_file(deep), errc::kBadRequest,
                "the bookmark file nests its elements too deeply (or gives one element too many "
                "attributes) to be read");
+}
+
+// A browser's export of 60,000 bookmarks (8 MB) is read whole: the parser's budget is the
+// bookmark file's own, not a page's (which cut it and called it truncated). A file past that
+// budget is refused as too large, never read in part.
+std::string many_bookmarks(int n) {
+  std::string html = "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<TITLE>Bookmarks</TITLE>\n<DL><p>\n";
+  for (int i = 0; i < n; ++i) {
+    if (i % 500 == 0) html += (i ? "</DL><p>\n" : "") + std::string("<DT><H3>folder") + std::to_string(i / 500) + "</H3>\n<DL><p>\n";
+    html += "<DT><A HREF=\"https://site" + std::to_string(i % 300) + ".example/p/" + std::to_string(i) +
+            "\" ADD_DATE=\"1600000000\" TAGS=\"a,b\">Page " + std::to_string(i) + "</A>\n<DD>note\n";
+  }
+  return html + "</DL><p>\n</DL><p>\n";
+}
+
+TEST(BookmarkFileTest, SixtyThousandEntriesAreReadWholeAndPastTheBudgetIsTooLarge) {
+  const std::string html = many_bookmarks(60'000);
+  auto file = read_bookmark_file(html);
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  EXPECT_EQ(file->entries.size(), 60'000u);
+  EXPECT_EQ(file->entries.back().url, "https://site299.example/p/59999");
+
+  BookmarkFileLimits small;
+  small.max_parse_bytes = 4u << 20;
+  char size[32];
+  std::snprintf(size, sizeof size, "%.1f MiB", static_cast<double>(html.size()) / (1 << 20));
+  EXPECT_ERROR(read_bookmark_file(html, small), errc::kTooLarge,
+               "the bookmark file (" + std::string(size) +
+                   ") is too large to read at once: it needs more memory than allowed; split it "
+                   "into smaller files");
 }
 
 TEST(BookmarkFileTest, DatesInSecondsMillisecondsOrMicroseconds) {

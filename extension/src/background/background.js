@@ -8,6 +8,8 @@ import { currentMenuTags, onMenuClick, onMenuShown, refreshMenus } from './menus
 import { dispatch, handlers } from './handlers.js';
 import { applyToolbarSetting } from './settings.js';
 import { commitAllNow, pendingDeletes, resumePending } from './deletes.js';
+import { installOmnibox, onInputChanged, onInputEntered } from './omnibox.js';
+import { ensureRefreshAlarm, installAlarms, runDueRefresh } from './alarms.js';
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (msg && typeof msg === 'object' && 'event' in msg) return false; // a broadcast, not a request
@@ -54,6 +56,10 @@ api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && 'saveOnToolbarClick' in changes) applyToolbarSetting().catch(() => {});
 });
 
+// Listeners are added at the top level so an event that starts the worker finds them.
+installOmnibox();
+installAlarms();
+
 // Deletes held for undo (deletes.js): commit them before the background goes away, and
 // pick up any a stopped background left behind.
 api.runtime.onSuspend?.addListener(() => { commitAllNow(); });
@@ -67,4 +73,5 @@ api.runtime.onStartup.addListener(() => { refreshMenus(); });
 globalThis.linksnap = {
   host, handlers, dispatch, captureTab, onMenuClick, onMenuShown, onCommand, onActionClicked, refreshMenus,
   currentMenuTags, lastTiming, toolbarReady, applyToolbarSetting, pendingDeletes,
+  omnibox: { onInputChanged, onInputEntered }, ensureRefreshAlarm, runDueRefresh,
 };

@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { host, HostError } from './native-port.js';
 import { captureTab } from './capture.js';
 import { refreshMenusSoon, tagUrl } from './menus.js';
+import { addLink } from './render-link.js';
 import { CHANGES_TAGS, isAllowed, senderKind, validateMessage } from '../shared/messages.js';
 import { isCapturable } from '../shared/url.js';
 import { cancelDelete, scheduleDelete } from './deletes.js';
@@ -55,6 +56,12 @@ export const handlers = {
   async import(args) {
     const onProgress = (data) => { api.runtime.sendMessage({ event: 'import.progress', data }).catch(() => {}); };
     const result = await host.request('import', args, { onProgress, timeoutMs: IMPORT_TIMEOUT_MS });
+    refreshMenusSoon();
+    return result;
+  },
+
+  async 'link.add'({ url, tags }) {
+    const result = await addLink(url, { tags });
     refreshMenusSoon();
     return result;
   },

@@ -145,10 +145,14 @@ export function renderHostProblem(section, e) {
   section.hidden = false;
 }
 
-/** URL of the viewer for a link (and optionally one of its snapshots). */
-export function viewerUrl(linkId, snapshotId) {
+/**
+ * URL of the viewer for a link (and optionally one of its snapshots); with `query` (a search
+ * hit) the viewer scrolls to the first match and marks them all.
+ */
+export function viewerUrl(linkId, snapshotId, query) {
   const q = new URLSearchParams({ id: String(linkId) });
   if (snapshotId) q.set('snapshot', String(snapshotId));
+  if (query) q.set('q', query);
   return api.runtime.getURL(`src/pages/viewer.html?${q}`);
 }
 

@@ -9,6 +9,7 @@
 import { api, errorText, h, hostCall, isHostProblem, localize, renderHostProblem, send, snippetElement, t, tagEditor, viewerUrl } from './common.js';
 import { debounce, formatLocalTime, menuTags, nextIndex } from '../shared/format.js';
 import { addressFromInput, displayUrl, httpFallback, isBlankPage } from '../shared/url.js';
+import { statusMark } from '../shared/snapshots.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -45,6 +46,8 @@ function renderPage({ busy = false, message = '', error = null } = {}) {
     stateEl.textContent = t('pageSavedAt', [formatLocalTime(page.link.last_captured_at ?? page.link.updated_at)]) +
       (page.link.snapshot_count > 1 ? ` · ${t('snapshotsCount', [String(page.link.snapshot_count)])}` : '');
   } else stateEl.textContent = t('pageNotSaved');
+  // The live page was found gone by the last check: the saved copy is what is left.
+  $('page-link-status').replaceChildren((!busy && !error && statusElement(page.link?.status)) || '');
   const save = $('save-page');
   save.hidden = !page.capturable;
   save.disabled = busy;
@@ -138,13 +141,26 @@ async function loadTagChips() {
   }, name)));
 }
 
-function resultItem(r, index) {
+// A dead link's mark: an icon and a word, not colour alone (issue 12). Its snapshot is now
+// the reader's copy, so the result still opens it.
+function statusElement(status) {
+  const mark = statusMark(status);
+  if (!mark) return null;
+  return h('span', { class: `link-status ${mark.state}`, dataset: { state: mark.state } },
+    h('span', { 'aria-hidden': 'true' }, '⚠ '), t(mark.key, mark.subs));
+}
+
+// An option of the listbox may hold no links or buttons (axe: nested-interactive), so the
+// row itself opens: a click opens the snapshot, a click on the address (or Shift+click) the
+// live page, as Enter and Shift+Enter do.
+function resultItem(r, index, query) {
   return h('li', { id: `result-${index}`, role: 'option', 'aria-selected': 'false',
-    onclick: (ev) => { if (!ev.target.closest('a')) openResult(index, ev.shiftKey); } },
-    h('a', { class: 'title', href: viewerUrl(r.id), target: '_blank', title: t('openSnapshot'), tabindex: '-1' }, r.title || displayUrl(r.url)),
-    h('div', { class: 'url' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', title: t('openLive'), tabindex: '-1' }, displayUrl(r.url))),
+    onclick: (ev) => openResult(index, ev.shiftKey || !!ev.target.closest('.url')) },
+    h('span', { class: 'title', title: t('openSnapshot') }, r.title || displayUrl(r.url)),
+    h('div', { class: 'url', title: `${t('openLive')}: ${r.url}`, dataset: { href: r.url } }, displayUrl(r.url)),
     r.snippet ? snippetElement(r.snippet) : null,
     h('div', { class: 'meta' },
+      statusElement(r.status),
       ...(r.tags ?? []).map((tag) => h('span', { class: 'chip' }, tag)),
       h('time', { datetime: r.last_captured_at ?? r.updated_at ?? '' }, formatLocalTime(r.last_captured_at ?? r.updated_at))));
 }
@@ -167,7 +183,8 @@ async function runSearch() {
   $('result-count').textContent = results.length ? ''
     : state.query || state.filter.size ? t('popupNoResults') : t('popupNothingSaved');
   state.results = results;
-  $('results').replaceChildren(...results.map(resultItem));
+  state.resultsQuery = args.query; // the viewer marks its matches
+  $('results').replaceChildren(...results.map((r, i) => resultItem(r, i, args.query)));
   // With a query, Enter opens the best match; without one it saves the page.
   setActive(state.query && results.length ? 0 : -1);
   $('search').setAttribute('aria-expanded', String(results.length > 0));
@@ -188,7 +205,7 @@ function setActive(index) {
 function openResult(index, live) {
   const r = state.results[index];
   if (!r) return;
-  api.tabs.create({ url: live ? r.url : viewerUrl(r.id) });
+  api.tabs.create({ url: live ? r.url : viewerUrl(r.id, undefined, state.resultsQuery) });
 }
 
 // The search box is a combobox over the results: ↑/↓ choose, Enter opens the snapshot,
@@ -222,12 +239,12 @@ async function addLink(ev) {
   let overHttp = false;
   try {
     try {
-      result = await hostCall('add', { url: address.url });
+      result = await send('link.add', { url: address.url });
     } catch (e) {
       const fallback = httpFallback(address, e);
       if (!fallback) throw e;
       show('muted', t('popupTryingHttp'));
-      result = await hostCall('add', { url: fallback });
+      result = await send('link.add', { url: fallback });
       overHttp = true;
     }
   } catch (e) {

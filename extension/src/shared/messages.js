@@ -9,7 +9,7 @@
 
 /** Host commands an extension page may send through the background ('host' below). */
 export const HOST_COMMANDS = new Set([
-  'ping', 'save', 'add', 'lookup', 'list', 'search', 'show', 'view', 'update', 'rm',
+  'ping', 'save', 'add', 'lookup', 'list', 'search', 'show', 'view', 'export', 'diff', 'update', 'rm',
   'tag', 'untag', 'tags', 'tags.rename', 'tags.merge', 'tags.delete',
 ]);
 
@@ -32,6 +32,8 @@ const BACKGROUND_COMMANDS = {
   'page.state': (a) => int(a, 'tabId'),
   // Tag a URL, saving it first when it is not saved (the context menu's path): {url, tags, tabId?}
   'tag.url': (a) => str(a, 'url') ?? tags(a),
+  // Save a link that is not open, rendered in a background tab, else fetched: {url, tags?}
+  'link.add': (a) => str(a, 'url') ?? optTags(a),
   // Delete links after an undo delay: {ids} → {token, due, count}
   'delete.schedule': (a) => ids(a),
   // Undo a scheduled delete: {token} → {cancelled}
