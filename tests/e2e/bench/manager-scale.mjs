@@ -1,32 +1,44 @@
 // The manager at 100,000 links, in headless Chromium with the real host: fills a store
-// through the host's `import` of generated bookmarks (folders and tags),
+// through `linksnap import` of a generated bookmark file (folders and TAGS become tags),
 // then opens the manager and prints the time to the first rows and to the count, to
 // page 100 and to the last page, to filter by a tag and to search, to select every link
 // and delete them (then Undo), and the number of DOM nodes on the page.
 //   LINKSNAP_BUILD_DIR=build node tests/e2e/bench/manager-scale.mjs [links]
-import { launch, requireBuilt } from '../harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILD, launch, requireBuilt } from '../harness.mjs';
 
 const N = Number(process.argv[2] ?? 100_000);
 requireBuilt();
 
+// Folders area0-19/topicN of 500 links each, TAGS t0-t49 and u0-u6, a Chinese word per title.
+function bookmarkFile(path) {
+  const out = ['<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n',
+    '<DT><H3 PERSONAL_TOOLBAR_FOLDER="true">Bookmarks bar</H3>\n<DL><p>\n'];
+  for (let start = 0; start < N; start += 500) {
+    const folder = start / 500;
+    out.push(`<DT><H3>area${folder % 20}</H3>\n<DL><p>\n<DT><H3>topic${folder}</H3>\n<DL><p>\n`);
+    for (let i = start; i < Math.min(N, start + 500); i++) {
+      out.push(`<DT><A HREF="https://site${i % 997}.example/path/${i}" ADD_DATE="${1600000000 + i}" TAGS="t${i % 50},u${i % 7}">` +
+        `Page ${i} about topic ${folder} 第${i}页</A>\n`);
+    }
+    out.push('</DL><p>\n</DL><p>\n');
+  }
+  out.push('</DL><p>\n</DL><p>\n');
+  writeFileSync(path, out.join(''));
+}
+
 const ms = (t0) => Math.round(performance.now() - t0);
+const tmp = mkdtempSync(join(tmpdir(), 'linksnap-manager-scale-'));
 const browser = await launch();
 try {
-  // The host's import of a bookmarks-API list (the manager's "Import browser bookmarks"
-  // path). A bookmark FILE of 100,000 entries (13 MB) is refused by this host as
-  // "truncated": its HTML parse stops at gumbo's memory budget somewhere past 20,000.
+  const file = join(tmp, 'bookmarks.html');
+  bookmarkFile(file);
   let t0 = performance.now();
-  const summary = await browser.worker.evaluate(async (n) => {
-    const bookmarks = [];
-    for (let i = 0; i < n; i++) {
-      const folder = Math.floor(i / 500);
-      bookmarks.push({ url: `https://site${i % 997}.example/path/${i}`, title: `Page ${i} about topic ${folder} 第${i}页`,
-        folders: [`area${folder % 20}`, `topic${folder}`], tags: [`t${i % 50}`, `u${i % 7}`], added_at: 1600000000 + i });
-    }
-    const r = await linksnap.host.request('import', { bookmarks, keep_root_folders: true }, { timeoutMs: 600_000 });
-    return { imported: r.imported, merged: r.merged };
-  }, N);
-  console.log(`store filled: ${summary.imported.toLocaleString('en')} links by the host's import (one request) in ${ms(t0)} ms`);
+  execFileSync(join(BUILD, 'native-host/linksnap'), ['--home', browser.home, 'import', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  console.log(`store filled: ${N.toLocaleString('en')} links by linksnap import of a bookmark file in ${ms(t0)} ms`);
 
   const page = await browser.ctx.newPage();
   const count = () => page.locator('#count').textContent();
@@ -99,4 +111,5 @@ try {
   console.log(`DOM nodes after all of it: ${nodesAfter.toLocaleString('en')}`);
 } finally {
   await browser.close();
+  rmSync(tmp, { recursive: true, force: true });
 }
