@@ -17,10 +17,11 @@ LINKSNAP_DEB_PACKAGES=(build-essential cmake ninja-build pkg-config nlohmann-jso
   python3 libdtl-dev libxml2-dev libpoppler-cpp-dev libarchive-dev)
 
 # What the test suites need beyond the build (install.sh --test-deps): Debian's browsers for
-# the end-to-end suites (never a downloaded one) and shellcheck for the lint. Node and npm
+# the end-to-end suites (never a downloaded one), a CJK font (without one Chromium draws the
+# zh_CN screens and Chinese test pages as boxes) and shellcheck for the lint. Node and npm
 # (the extension's build, unit tests and drivers) are installed only when missing: a
 # machine may have them from elsewhere, and Debian's npm would conflict with that node.
-LINKSNAP_TEST_DEB_PACKAGES=(chromium firefox-esr shellcheck)
+LINKSNAP_TEST_DEB_PACKAGES=(chromium firefox-esr fonts-wqy-microhei shellcheck)
 # Optional: `linksnap add --render` (and --render=auto) runs headless Chromium for pages
 # that scripts write; everything else works without it.
 LINKSNAP_OPTIONAL_DEB_PACKAGES=(chromium)
