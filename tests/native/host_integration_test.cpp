@@ -88,6 +88,17 @@ TEST_F(HostTest, CallersOtherThanLinkSnapAreRefused) {
             std::string::npos);
 }
 
+TEST_F(HostTest, ListStartsAtOffsetZeroAndRefusesANegativeOne) {
+  std::string in = frame({{"id", 1}, {"cmd", "list"}, {"args", {{"offset", 0}, {"limit", 5}}}});
+  in += frame({{"id", 2}, {"cmd", "list"}, {"args", {{"offset", -1}}}});
+  auto r = run_host(in);
+  ASSERT_NE(reply(r, 1), nullptr);
+  EXPECT_EQ((*reply(r, 1))["result"]["links"], json::array());
+  ASSERT_NE(reply(r, 2), nullptr);
+  EXPECT_EQ((*reply(r, 2))["error"]["message"],
+            "field \"offset\" must be an integer from 0 to 9223372036854775807");
+}
+
 TEST_F(HostTest, TheExtensionsOwnOriginAndFirefoxIdAreServed) {
   caller_ = std::string("chrome-extension://") + LINKSNAP_EXTENSION_ID + "/";
   auto chromium = run_host(frame({{"id", 1}, {"cmd", "tags"}}));

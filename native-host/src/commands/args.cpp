@@ -62,6 +62,16 @@ Result<std::int64_t> optional_limit(const nlohmann::json& args, const char* fiel
   return v->get<std::int64_t>();
 }
 
+Result<std::int64_t> optional_offset(const nlohmann::json& args, const char* field) {
+  const auto* v = find(args, field);
+  if (v == nullptr) return 0;
+  if (!v->is_number_integer() || v->get<std::int64_t>() < 0) {
+    return make_error(errc::kBadRequest, std::string("field \"") + field +
+                                             "\" must be an integer from 0 to " + std::to_string(INT64_MAX));
+  }
+  return v->get<std::int64_t>();
+}
+
 Result<std::vector<std::string>> string_list(const nlohmann::json& args, const char* field) {
   const auto* v = find(args, field);
   std::vector<std::string> out;

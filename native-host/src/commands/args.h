@@ -19,6 +19,8 @@ Result<std::optional<std::int64_t>> optional_id(const nlohmann::json& args, cons
 // A positive integer no larger than max, or `fallback` when absent.
 Result<std::int64_t> optional_limit(const nlohmann::json& args, const char* field,
                                     std::int64_t fallback, std::int64_t max);
+// A position in a list: absent = 0, else an integer ≥ 0 (bad_request otherwise).
+Result<std::int64_t> optional_offset(const nlohmann::json& args, const char* field);
 // An array of strings (a single string is accepted as a one-element list); [] when absent.
 Result<std::vector<std::string>> string_list(const nlohmann::json& args, const char* field);
 

@@ -32,7 +32,7 @@ Result<json> list(Context& ctx, const json& args) {
   if (!tag_names.ok()) return tag_names.error();
   auto limit = optional_limit(args, "limit", 100, kMaxPage);
   if (!limit.ok()) return limit.error();
-  auto offset = optional_limit(args, "offset", 0, INT64_MAX);
+  auto offset = optional_offset(args, "offset");
   if (!offset.ok()) return offset.error();
   auto links = ctx.store.list_links({*tag_names, *limit, *offset});
   if (!links.ok()) return links.error();
