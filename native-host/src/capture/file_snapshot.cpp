@@ -207,13 +207,15 @@ Result<store::SnapshotInput> file_snapshot(std::string_view final_url, std::stri
 }
 
 Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
-                               const net::FetchLimits& limits, const FileLimits& file_limits) {
+                               const net::FetchLimits& limits, const FileLimits& file_limits,
+                               LinkResponse* response) {
   LINKSNAP_TRY(check_fetchable(url));
   net::FetchLimits link_limits = limits;
   link_limits.max_bytes_per_response = std::max(limits.max_bytes_per_response, file_limits.max_file_bytes);
   link_limits.max_bytes_per_session = std::max(limits.max_bytes_per_session, file_limits.max_file_bytes);
 
   net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0}, link_limits);
+  if (response) *response = LinkResponse{r.http_status, r.final_url, r.error_code, r.error_message};
   if (!r.transport_ok()) {
     // Nothing arrived before the capture's deadline: for the caller a timeout like any other.
     if (r.error_code == errc::kDeadline) return make_error(errc::kTimeout, r.error_message);

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "cli/history_format.h"
 #include "util/clock.h"
 #include "util/utf8.h"
 
@@ -178,6 +179,9 @@ std::string format_show(const json& result) {
     << "  tags:    " << join_tags(link.at("tags")) << "\n"
     << "  created: " << local_time(link.at("created_at")) << "\n";
   if (!link.value("note", "").empty()) s << "  note:    " << link.value("note", "") << "\n";
+  if (link.contains("status") && link.at("status").is_object()) {
+    s << "  status:  " << format_status(link.at("status")) << "\n";
+  }
   s << "Snapshots (" << result.at("snapshots").size() << "):\n";
   for (const auto& snap : result.at("snapshots")) {
     s << "  " << pad(std::to_string(snap.at("id").get<std::int64_t>()), 5) << "  "

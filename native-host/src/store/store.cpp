@@ -8,6 +8,7 @@
 #include <set>
 
 #include "store/cjk_tokenizer.h"
+#include "store/link_status.h"
 #include "store/schema.h"
 #include "store/search_query.h"
 #include "store/tag_name.h"
@@ -339,6 +340,12 @@ Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options) {
   std::vector<std::string> args;
   auto filter = tag_filter_sql(options.tags, 1, args);
   if (!filter.ok()) return filter.error();
+  if (!options.status.empty()) {
+    auto by_status = status_filter_sql(options.status, static_cast<int>(args.size()) + 1);
+    if (!by_status.ok()) return by_status.error();
+    args.push_back(options.status);
+    *filter += *by_status;
+  }
   return query_links("1" + *filter, "l.updated_at DESC, l.id DESC", args, options.limit, options.offset);
 }
 
@@ -363,7 +370,7 @@ Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
   std::vector<SearchHit> hits;
   if (match->empty()) {
     // Nothing to match (empty query, or only punctuation): the newest links, tag-filtered.
-    auto links = list_links({options.tags, options.limit, 0});
+    auto links = list_links({options.tags, options.limit, 0, ""});
     if (!links.ok()) return links.error();
     for (auto& l : *links) hits.push_back(SearchHit{std::move(l), "", 0});
     return hits;

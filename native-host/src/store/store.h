@@ -115,6 +115,7 @@ struct ListOptions {
   std::vector<std::string> tags;  // every one must match (a tag or one below it)
   std::int64_t limit = 100;
   std::int64_t offset = 0;
+  std::string status;  // "" = any; else the state of the newest check (link_status.h)
 };
 
 struct SearchOptions {
