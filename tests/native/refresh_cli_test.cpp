@@ -96,7 +96,7 @@ TEST_F(RefreshCliTest, ChangedPageGetsASecondSnapshotWhoseDiffIsTheInsertedSente
 
   json shown = cli_json({"show", "1"});
   EXPECT_EQ(shown["snapshots"].size(), 2u);
-  json d = cli_json({"diff", "1", "--json"});
+  json d = cli_json({"diff", "1"});
   std::vector<std::pair<std::string, std::string>> changes;
   for (const auto& h : d["hunks"]) {
     for (const auto& s : h["segments"]) {
@@ -141,6 +141,15 @@ TEST_F(RefreshCliTest, AChangedStylesheetIsAChangeEvenWhenTheTextIsTheSame) {
   json d = cli_json({"diff", "1"});
   EXPECT_EQ(d["identical"], true);
   EXPECT_EQ(d["resources"]["changed"], json({url("style.css")}));
+}
+
+TEST_F(RefreshCliTest, AResourceThatFailsOnlyThisTimeIsNoChange) {
+  serve(page(""));
+  cli_json({"add", url()});
+  fs::remove(site_.path() / "clock.png");  // now 404
+  json r = cli_json({"refresh", "1"});
+  EXPECT_EQ(r["results"][0]["result"], "unchanged");
+  EXPECT_EQ(cli_json({"show", "1"})["snapshots"].size(), 1u);
 }
 
 TEST_F(RefreshCliTest, NotFoundMarksTheLinkBrokenAndKeepsItsSnapshots) {

@@ -24,7 +24,9 @@ Result<json> lookup(Context& ctx, const json& args) {
     if (link.error().code == errc::kNotFound) return json{{"link", nullptr}};
     return link.error();
   }
-  return json{{"link", link_json(*link)}};
+  json one = json::array({link_json(*link)});
+  LINKSNAP_TRY(attach_statuses(ctx.store, one));
+  return json{{"link", one[0]}};
 }
 
 Result<json> list(Context& ctx, const json& args) {

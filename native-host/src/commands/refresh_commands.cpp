@@ -34,8 +34,8 @@ std::string blob_of(const store::ResourceInput& r) {
 }
 
 // True when the capture holds what `last` holds: for a page the same title, the same text as
-// a reader sees it (what `diff` compares) and the same resources by URL with the same content;
-// for a file the same bytes. Every blob the capture would reference must already be one of
+// a reader sees it (what `diff` compares) and the same resources by URL with the same content
+// (one that failed only this time counts as the same); for a file the same bytes. Every blob the capture would reference must already be one of
 // the last snapshot's, so an unchanged capture leaves no file behind.
 Result<bool> same_content(store::Store& store, const store::SnapshotRecord& last,
                           const store::SnapshotInput& input) {
@@ -51,8 +51,12 @@ Result<bool> same_content(store::Store& store, const store::SnapshotRecord& last
     if (r.blob) known_blobs.insert(*r.blob);
   }
   for (const auto& r : input.resources) {
-    const std::string blob = blob_of(r);
+    std::string blob = blob_of(r);
     if (!blob.empty() && known_blobs.count(blob) == 0) return false;
+    // A resource the page still names but that failed this time (a timeout, a flaky server)
+    // is no change: a snapshot with a hole is not kept over the whole one.
+    const auto old = before.find(r.record.url);
+    if (blob.empty() && old != before.end()) blob = old->second;
     after.emplace(r.record.url, blob);  // the first of a URL, as the store keeps it
   }
   if (before != after) return false;
