@@ -38,7 +38,7 @@ Result<json> list(Context& ctx, const json& args) {
   if (!offset.ok()) return offset.error();
   auto status = optional_string(args, "status");
   if (!status.ok()) return status.error();
-  auto links = ctx.store.list_links({*tag_names, *limit, *offset, status->value_or("")});
+  auto links = ctx.store.list_links({*tag_names, *limit, *offset}, status->value_or(""));
   if (!links.ok()) return links.error();
   json items = json::array();
   for (const auto& l : *links) items.push_back(link_json(l));

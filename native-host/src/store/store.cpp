@@ -336,14 +336,14 @@ Result<LinkRecord> Store::find_link_by_url(std::string_view url) {
   return std::move(links->front());
 }
 
-Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options) {
+Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options, std::string_view status) {
   std::vector<std::string> args;
   auto filter = tag_filter_sql(options.tags, 1, args);
   if (!filter.ok()) return filter.error();
-  if (!options.status.empty()) {
-    auto by_status = status_filter_sql(options.status, static_cast<int>(args.size()) + 1);
+  if (!status.empty()) {
+    auto by_status = status_filter_sql(status, static_cast<int>(args.size()) + 1);
     if (!by_status.ok()) return by_status.error();
-    args.push_back(options.status);
+    args.emplace_back(status);
     *filter += *by_status;
   }
   return query_links("1" + *filter, "l.updated_at DESC, l.id DESC", args, options.limit, options.offset);
@@ -370,7 +370,7 @@ Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
   std::vector<SearchHit> hits;
   if (match->empty()) {
     // Nothing to match (empty query, or only punctuation): the newest links, tag-filtered.
-    auto links = list_links({options.tags, options.limit, 0, ""});
+    auto links = list_links({options.tags, options.limit, 0});
     if (!links.ok()) return links.error();
     for (auto& l : *links) hits.push_back(SearchHit{std::move(l), "", 0});
     return hits;
