@@ -251,6 +251,9 @@ TEST_F(RefreshCliTest, BadInputRefreshesNothing) {
   r = cli({"schedule", "--tag", "nope", "1d"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "linksnap: no tag named \"nope\"\n");
+  r = cli({"schedule", "--tag", "nope", "off"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "linksnap: tag \"nope\" has no schedule\n");
 }
 
 TEST_F(RefreshCliTest, SchedulesAreSetListedAndTurnedOff) {
@@ -397,7 +400,7 @@ TEST(LinkCheckTest, IntervalsAsPeopleWriteThem) {
   }
   EXPECT_EQ(history::format_interval(86400), "1d");
   EXPECT_EQ(history::format_interval(5400), "90m");
-  EXPECT_EQ(history::format_interval(1209600), "2w");
+  EXPECT_EQ(history::format_interval(1209600), "14d");
   EXPECT_EQ(history::format_interval(61), "61s");
 }
 

@@ -113,7 +113,7 @@ Result<std::int64_t> parse_interval(std::string_view text) {
 }
 
 std::string format_interval(std::int64_t seconds) {
-  for (const auto& [unit, suffix] : {std::pair<std::int64_t, char>{7 * 86400, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}}) {
+  for (const auto& [unit, suffix] : {std::pair<std::int64_t, char>{86400, 'd'}, {3600, 'h'}, {60, 'm'}}) {
     if (seconds > 0 && seconds % unit == 0) return std::to_string(seconds / unit) + suffix;
   }
   return std::to_string(seconds) + "s";

@@ -35,7 +35,8 @@ std::string_view reason_phrase(long status);
 // An interval as people write it: a number with s, m, h, d or w ("90m", "1d", "2w"), or plain
 // seconds. At least 1 minute and at most 366 days; bad_request with the rule otherwise.
 Result<std::int64_t> parse_interval(std::string_view text);
-// The shortest exact form: 86400 → "1d", 5400 → "90m", 61 → "61s".
+// The shortest exact form in days, hours, minutes or seconds: 86400 → "1d", 604800 → "7d",
+// 5400 → "90m", 61 → "61s".
 std::string format_interval(std::int64_t seconds);
 
 inline constexpr std::int64_t kMinIntervalSeconds = 60;

@@ -12,9 +12,10 @@ Error link_not_found(std::int64_t id) {
   return make_error(errc::kNotFound, "no link with id " + std::to_string(id));
 }
 
-// SQL true when tag `t` (an alias of tags) is the tag `st` or below it; see store.cpp's
-// tag_subtree_condition: '/' sorts right before '0'.
-constexpr const char* kTagWithin = "(t.fold = st.fold OR (t.fold >= st.fold || '/' AND t.fold < st.fold || '0'))";
+// SQL true when tag `t` (an alias of tags) is the scheduled tag `s` (of refresh_schedules) or
+// below it; see store.cpp's tag_subtree_condition: '/' sorts right before '0'.
+constexpr const char* kTagWithin =
+    "(t.fold = s.tag_fold OR (t.fold >= s.tag_fold || '/' AND t.fold < s.tag_fold || '0'))";
 
 Result<bool> link_exists(Database& db, std::int64_t id) {
   auto st = db.prepare("SELECT 1 FROM links WHERE id = ?1");
@@ -123,35 +124,37 @@ Status set_link_schedule(Store& store, std::int64_t link_id, std::optional<std::
 Status set_tag_schedule(Store& store, std::string_view tag, std::optional<std::int64_t> seconds) {
   auto name = normalize_tag_name(tag);
   if (!name.ok()) return name.error();
+  const std::string fold = fold_tag_name(*name);
   Database& db = store.db();
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.error();
-  auto find = db.prepare("SELECT id FROM tags WHERE fold = ?1");
-  if (!find.ok()) return find.error();
-  find->bind(1, fold_tag_name(*name));
-  auto row = find->step();
-  if (!row.ok()) return row.error();
-  if (!*row) return make_error(errc::kNotFound, "no tag named \"" + *name + "\"");
-  const std::int64_t tag_id = find->int64(0);
   if (seconds) {
+    // The tag, or a tag below it ("news" of "news/tech"), must be on some link.
+    auto find = db.prepare(std::string("SELECT 1 FROM tags t, (SELECT ?1 AS tag_fold) s WHERE ") + kTagWithin);
+    if (!find.ok()) return find.error();
+    find->bind(1, fold);
+    auto row = find->step();
+    if (!row.ok()) return row.error();
+    if (!*row) return make_error(errc::kNotFound, "no tag named \"" + *name + "\"");
     auto st = db.prepare(
-        "INSERT INTO refresh_schedules(tag_id, interval_seconds, created_at) VALUES (?1, ?2, ?3) "
-        "ON CONFLICT(tag_id) DO UPDATE SET interval_seconds = excluded.interval_seconds");
+        "INSERT INTO refresh_schedules(tag_name, tag_fold, interval_seconds, created_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(tag_fold) DO UPDATE SET interval_seconds = excluded.interval_seconds, tag_name = excluded.tag_name");
     if (!st.ok()) return st.error();
-    LINKSNAP_TRY(st->bind(1, tag_id).bind(2, *seconds).bind(3, format_utc(store.clock().now())).run());
+    LINKSNAP_TRY(st->bind(1, *name).bind(2, fold).bind(3, *seconds).bind(4, format_utc(store.clock().now())).run());
   } else {
-    auto st = db.prepare("DELETE FROM refresh_schedules WHERE tag_id = ?1");
+    auto st = db.prepare("DELETE FROM refresh_schedules WHERE tag_fold = ?1");
     if (!st.ok()) return st.error();
-    LINKSNAP_TRY(st->bind(1, tag_id).run());
+    LINKSNAP_TRY(st->bind(1, fold).run());
+    if (db.changes() == 0) return make_error(errc::kNotFound, "tag \"" + *name + "\" has no schedule");
   }
   return tx->commit();
 }
 
 Result<std::vector<Schedule>> list_schedules(Store& store) {
   auto st = store.db().prepare(
-      std::string("SELECT 0, st.name, s.interval_seconds, (SELECT count(DISTINCT lt.link_id) FROM link_tags lt "
+      std::string("SELECT 0, s.tag_name, s.interval_seconds, (SELECT count(DISTINCT lt.link_id) FROM link_tags lt "
                   "JOIN tags t ON t.id = lt.tag_id WHERE ") + kTagWithin + ") "
-      "FROM refresh_schedules s JOIN tags st ON st.id = s.tag_id "
+      "FROM refresh_schedules s WHERE s.tag_fold IS NOT NULL "
       "UNION ALL SELECT s.link_id, '', s.interval_seconds, 1 FROM refresh_schedules s WHERE s.link_id IS NOT NULL "
       "ORDER BY 1, 2");
   if (!st.ok()) return st.error();
@@ -171,11 +174,11 @@ Result<std::vector<DueLink>> due_links(Store& store, std::int64_t limit) {
   const std::string sql =
       std::string(
           "WITH scheduled AS (SELECT link_id AS id FROM refresh_schedules WHERE link_id IS NOT NULL "
-          "  UNION SELECT lt.link_id FROM refresh_schedules s JOIN tags st ON st.id = s.tag_id "
+          "  UNION SELECT lt.link_id FROM refresh_schedules s "
           "  JOIN tags t ON ") + kTagWithin + " JOIN link_tags lt ON lt.tag_id = t.id), "
       "plan AS (SELECT l.id, l.url, coalesce("
       "  (SELECT s.interval_seconds FROM refresh_schedules s WHERE s.link_id = l.id), "
-      "  (SELECT min(s.interval_seconds) FROM refresh_schedules s JOIN tags st ON st.id = s.tag_id "
+      "  (SELECT min(s.interval_seconds) FROM refresh_schedules s "
       "   JOIN link_tags lt ON lt.link_id = l.id JOIN tags t ON t.id = lt.tag_id WHERE " + kTagWithin + ")) AS every, "
       "  coalesce((SELECT checked_at FROM link_status WHERE link_id = l.id), "
       "           (SELECT max(captured_at) FROM snapshots WHERE link_id = l.id), l.created_at) AS last "

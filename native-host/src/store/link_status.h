@@ -60,7 +60,9 @@ struct Schedule {
 
 // Sets a link's own schedule (0 = never); nullopt removes it, so its tags decide again.
 Status set_link_schedule(Store& store, std::int64_t link_id, std::optional<std::int64_t> seconds);
-// Sets a tag's schedule; nullopt removes it. not_found for a tag no link carries.
+// Sets the schedule of a tag and the tags below it (kept by name: it outlives the tag rows);
+// nullopt removes it. not_found to set one for a tag no link carries (itself or below it), or
+// to remove one that is not there.
 Status set_tag_schedule(Store& store, std::string_view tag, std::optional<std::int64_t> seconds);
 // Every schedule: tags first (by name), then links (by id).
 Result<std::vector<Schedule>> list_schedules(Store& store);

@@ -157,15 +157,18 @@ CREATE TABLE link_status (
 );
 CREATE INDEX link_status_by_state ON link_status(state, link_id);
 -- How often `refresh --due` takes a link: its own schedule (0 = never, whatever its tags say)
--- or the shortest of the schedules of its tags (a tag's covers the tags below it).
+-- or the shortest of the schedules of its tags (a tag's covers the tags below it). A tag's is
+-- kept by name, not by tags.id: "news" may exist only as the parent of "news/tech", and a
+-- schedule outlives the tag rows that come and go with the links.
 CREATE TABLE refresh_schedules (
   id               INTEGER PRIMARY KEY,
   link_id          INTEGER UNIQUE REFERENCES links(id) ON DELETE CASCADE,
-  tag_id           INTEGER UNIQUE REFERENCES tags(id) ON DELETE CASCADE,
+  tag_name         TEXT,
+  tag_fold         TEXT UNIQUE,             -- case-folded tag name, as tags.fold
   interval_seconds INTEGER NOT NULL CHECK (interval_seconds >= 0),
   created_at       TEXT NOT NULL,
-  CHECK ((link_id IS NULL) != (tag_id IS NULL)),
-  CHECK (tag_id IS NULL OR interval_seconds > 0)
+  CHECK ((link_id IS NULL) != (tag_fold IS NULL)),
+  CHECK (tag_fold IS NULL OR interval_seconds > 0)
 );
 )sql",
 };
