@@ -17,6 +17,7 @@
 #include "history/link_check.h"
 #include "http_server.h"
 #include "net/curl_fetcher.h"
+#include "protocol/frame.h"
 #include "store/link_status.h"
 #include "store/store.h"
 #include "test_util.h"
@@ -280,6 +281,48 @@ TEST_F(RefreshCliTest, SchedulesAreSetListedAndTurnedOff) {
   EXPECT_EQ(s["schedules"].size(), 1u);
   json none = cli_json({"refresh", "--due"});
   EXPECT_EQ(none["links"], 0);
+}
+
+// The messages the real linksnap-host answers to `requests`, in the order it wrote them.
+std::vector<json> host_messages(const TempDir& home, const std::vector<json>& requests) {
+  std::string input;
+  for (const auto& r : requests) input += protocol::encode_frame(r.dump());
+  const ProcessResult p = linksnap::testing::run_process(
+      {LINKSNAP_HOST_BIN, "chrome-extension://test/"},
+      {"LINKSNAP_HOME=" + home.str(), "LINKSNAP_ALLOWED_CALLERS=chrome-extension://test/"}, input);
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  protocol::StringByteSource src(p.out);
+  std::vector<json> out;
+  while (true) {
+    auto f = protocol::read_frame(src, 64u << 20);
+    if (f.status != protocol::FrameStatus::kFrame) break;
+    out.push_back(json::parse(f.payload));
+  }
+  return out;
+}
+
+TEST_F(RefreshCliTest, TheHostRefreshesWithProgressAndListsByStatus) {
+  serve(page(""));
+  cli_json({"add", url()});
+  fs::remove(site_.path() / "page.html");
+  auto messages = host_messages(home_, {{{"id", 1}, {"cmd", "refresh"}, {"args", {{"ids", {1}}}}}});
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0], json::parse(R"({"id": 1, "event": "progress", "data": {"stage": "refreshing",
+      "done": 1, "total": 1, "failed": 1, "ok": false, "url": ")" + url() + R"(",
+      "error": {"code": "http_error", "message": "the server answered HTTP 404 for )" + url() + R"("}}})"));
+  EXPECT_EQ(messages[1]["ok"], true);
+  EXPECT_EQ(messages[1]["result"]["states"]["broken"], 1);
+  messages = host_messages(home_, {{{"id", 2}, {"cmd", "list"}, {"args", {{"status", "broken"}}}},
+                                   {{"id", 3}, {"cmd", "schedule"}, {"args", {{"id", 1}, {"every", "12h"}}}}});
+  ASSERT_EQ(messages.size(), 2u);
+  for (const auto& m : messages) {
+    if (m["id"] == 2) {
+      ASSERT_EQ(m["result"]["links"].size(), 1u);
+      EXPECT_EQ(m["result"]["links"][0]["status"]["code"], 404);
+    } else {
+      EXPECT_EQ(m["result"]["schedules"][0]["every"], "12h");
+    }
+  }
 }
 
 // A clock the test moves.
