@@ -177,6 +177,8 @@ TEST_F(RefreshCliTest, NotFoundMarksTheLinkBrokenAndKeepsItsSnapshots) {
   ASSERT_EQ(broken["links"].size(), 1u);
   EXPECT_EQ(broken["links"][0]["id"], 1);
   EXPECT_EQ(broken["links"][0]["status"], status);
+  ProcessResult listed = cli({"list", "--status", "broken"});
+  EXPECT_NE(listed.out.find("[404] 时间同步笔记"), std::string::npos) << listed.out;
   json ok = cli_json({"list", "--status", "ok"});
   ASSERT_EQ(ok["links"].size(), 1u);
   EXPECT_EQ(ok["links"][0]["id"], 2);

@@ -59,6 +59,18 @@ std::string title_or_url(const json& link) {
   return title.empty() ? link.value("url", "") : title;
 }
 
+// What the link's last check found, in front of its title when it is not plain ok: "[404] ",
+// "[moved] ", "[unreachable] ".
+std::string status_mark(const json& link) {
+  if (!link.contains("status") || !link.at("status").is_object()) return "";
+  const json& st = link.at("status");
+  const std::string state = st.value("state", "");
+  if (state == "broken") return "[" + std::to_string(st.value("code", 0)) + "] ";
+  if (state == "redirected") return "[moved] ";
+  if (state == "error") return "[unreachable] ";
+  return "";
+}
+
 std::string human_bytes(std::int64_t n) {
   std::ostringstream s;
   if (n < 1024) {
@@ -150,7 +162,7 @@ std::string format_links(const json& links, std::size_t width) {
   s << pad("ID", id_w) << "  " << pad("SAVED", time_w) << "  " << pad("TITLE", title_w) << "  TAGS\n";
   for (const auto& l : links) {
     s << pad(std::to_string(l.at("id").get<std::int64_t>()), id_w) << "  "
-      << pad(local_time(l.at("last_captured_at")), time_w) << "  " << pad(title_or_url(l), title_w)
+      << pad(local_time(l.at("last_captured_at")), time_w) << "  " << pad(status_mark(l) + title_or_url(l), title_w)
       << "  " << fit_width(join_tags(l.at("tags")), tags_w) << "\n";
   }
   return s.str();
