@@ -1,5 +1,5 @@
 // What the serializer keeps of a live page, checked in the viewer's sandboxed frame: an
-// open shadow root (declarative shadow DOM, with its adopted sheet), a canvas's pixels,
+// open shadow root (declarative shadow DOM, with its adopted sheet), a canvas's pixels (as its background),
 // typed form values when "Keep text typed into forms" is on (never a password), a lazy srcset image not loaded yet, CSSOM-only
 // rules, adopted sheets, a same-origin iframe, UTF-8 text on a windows-1252 page — and no
 // script runs in the snapshot.
@@ -49,10 +49,12 @@ describe('capture fidelity', { timeout: 90_000 }, () => {
     assert.equal(await frame.locator('x-card').evaluate((el) => !!el.shadowRoot), true);
   });
 
-  test('a canvas is shown as an image of its pixels', async () => {
-    const img = frame.locator('img[data-linksnap=canvas]');
-    assert.equal(await img.getAttribute('id'), 'canvas');
-    const pixel = await img.evaluate(async (el) => {
+  test('a canvas stays a canvas (its CSS still applies), its pixels its background image', async () => {
+    const canvas = frame.locator('canvas[data-linksnap=canvas]');
+    assert.equal(await canvas.getAttribute('id'), 'canvas');
+    const pixel = await canvas.evaluate(async (box) => {
+      const el = new Image();
+      el.src = getComputedStyle(box).backgroundImage.replace(/^url\("?|"?\)$/g, '');
       await el.decode();
       const c = document.createElement('canvas');
       c.width = el.naturalWidth; c.height = el.naturalHeight;

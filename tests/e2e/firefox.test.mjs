@@ -192,6 +192,20 @@ describe('Firefox: capture, search, view, tag, rename', { timeout: 120_000 }, ()
     await waitFor(() => ff.background(() => bg.currentMenuTags().includes('学习/时间')), 5000, 'the menu to follow the rename');
   });
 
+  test('"Add link" renders a script-written page in a background tab; a PDF link is kept as the file', async () => {
+    const files = `${server.url}/fixtures/files`;
+    const rendered = await ff.background((u) => bg.handlers['link.add']({ url: u })
+      .then((r) => ({ title: r.link.title, source: r.snapshot.source })), `${files}/fetch-later.html`);
+    assert.deepEqual(rendered, { title: 'Fetching shell', source: 'render' });
+    const found = await ff.background(() => bg.host.request('search', { query: 'astrolabe' }).then((r) => r.results.map((x) => x.title)));
+    assert.deepEqual(found, ['Fetching shell']);
+    const pdf = await ff.background((u) => bg.onMenuClick({ menuItemId: 'linksnap-save-link', pageUrl: u, linkUrl: u }, { id: -1, url: u })
+      .then((r) => ({ type: r.snapshot.media_type, source: r.snapshot.source })), `${files}/report.pdf`);
+    assert.deepEqual(pdf, { type: 'application/pdf', source: 'fetch' });
+    const inPdf = await ff.background(() => bg.host.request('search', { query: '光谱仪' }).then((r) => r.results.length));
+    assert.equal(inPdf, 1);
+  });
+
   test('a content script cannot send commands', async () => {
     const code = await ff.background(() => bg.dispatch({ cmd: 'host', args: { cmd: 'rm', args: { id: 1 } } },
       { id: browser.runtime.id, url: 'http://127.0.0.1:1/', tab: { id: 1 }, frameId: 0 }).then((r) => r.error.code));

@@ -107,13 +107,16 @@ describe('capture, search, view, tag, rename', { timeout: 90_000 }, () => {
     await waitFor(() => browser.worker.evaluate(() => linksnap.currentMenuTags().includes('学习/时间')), 5000, 'the menu to follow the rename');
   });
 
-  test('menu: "Save link" and a tag on an unsaved link save the target without opening it', async () => {
+  test('menu: "Save link" and a tag on an unsaved link save the target, rendered in a background tab that closes again', async () => {
     const target = `${server.url}/e2e/fixtures/fidelity/frame.html`;
     const tabsBefore = browser.ctx.pages().length;
+    const activeBefore = await browser.worker.evaluate(() => chrome.tabs.query({ active: true, lastFocusedWindow: true }).then((t) => t[0]?.id));
     const saved = await browser.worker.evaluate(({ url, link, id }) => linksnap.onMenuClick(
       { menuItemId: 'linksnap-save-link', pageUrl: url, linkUrl: link }, { id, url }), { url: pageUrl, link: target, id: tabId });
-    assert.equal(saved.snapshot.source, 'fetch');
-    assert.equal(browser.ctx.pages().length, tabsBefore, 'no tab was opened');
+    assert.equal(saved.snapshot.source, 'render');
+    await waitFor(() => browser.ctx.pages().length === tabsBefore, 5000, 'the background tab to close');
+    const activeAfter = await browser.worker.evaluate(() => chrome.tabs.query({ active: true, lastFocusedWindow: true }).then((t) => t[0]?.id));
+    assert.equal(activeAfter, activeBefore, 'the person\'s tab stayed in front');
     const other = `${server.url}/e2e/fixtures/fidelity/index.html`;
     const tagged = await browser.worker.evaluate(({ url, link, id }) => linksnap.onMenuClick(
       { menuItemId: 'linksnap-tag:学习/时间', pageUrl: url, linkUrl: link }, { id, url }), { url: pageUrl, link: other, id: tabId });

@@ -3,6 +3,7 @@
 // against the loopback server serving tests/fixtures/files/.
 #include <unistd.h>
 
+#include <boost/filesystem.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -128,6 +129,40 @@ TEST_F(AnyLinkCliTest, AnythingElseIsADownloadAndTooLargeIsRefusedWritingNothing
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "linksnap: " + big + " is larger than 1 MiB, the most LinkSnap saves of one file\n");
   EXPECT_EQ(cli_json({"list"})["links"].size(), 1u);
+}
+
+TEST_F(AnyLinkCliTest, AFileLargerThanAPageStreamsToDiskAndOverTheLimitLeavesNothing) {
+  // 100 MiB of video: past the page limit (32 MiB) it streams to its blob file as it arrives.
+  const std::size_t size = 100u << 20;
+  const std::string video = server_.base_url() + "/__bytes?type=video/mp4&n=" + std::to_string(size);
+  auto r = cli({"add", video, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json added = json::parse(r.out);
+  EXPECT_EQ(added["snapshot"]["media_type"], "video/mp4");
+  EXPECT_EQ(added["snapshot"]["html_bytes"], size);
+  EXPECT_LT(r.max_rss_kib, 96 * 1024) << "a 100 MiB file was held in memory";
+  EXPECT_EQ(exported_file(1), std::string(size, 'a'));
+
+  // A 40 MiB text file: kept as it came, its first 4 MiB indexed.
+  const std::string text = server_.base_url() + "/__bytes?n=" + std::to_string(40u << 20);
+  json log = cli_json({"add", text});
+  EXPECT_EQ(log["snapshot"]["media_type"], "text/plain");
+  EXPECT_EQ(log["snapshot"]["html_bytes"], 40u << 20);
+
+  // Over the default limit (256 MiB): refused, no link, no blob, no temp file left behind.
+  const std::string huge = server_.base_url() + "/__bytes?type=video/mp4&n=" + std::to_string(257u << 20);
+  auto refused = cli({"add", huge});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err, "linksnap: " + huge + " is larger than 256 MiB, the most LinkSnap saves of one file\n");
+  EXPECT_EQ(cli_json({"list"})["links"].size(), 2u);
+  auto check = cli({"check"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  namespace fs = boost::filesystem;
+  std::size_t temp_files = 0;
+  for (fs::recursive_directory_iterator it(home_.str()), end; it != end; ++it) {
+    if (fs::is_regular_file(it->path()) && it->path().parent_path().filename() == "tmp") ++temp_files;
+  }
+  EXPECT_EQ(temp_files, 0u);
 }
 
 TEST_F(AnyLinkCliTest, RenderWithoutChromiumNamesThePackage) {

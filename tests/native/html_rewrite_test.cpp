@@ -59,17 +59,20 @@ TEST(HtmlRewriterTest, MediaObjectsFramesAndSvgAreFound) {
       "<video src=v.webm poster=p.png><source src=v.mp4><track src=t.vtt></video><audio "
       "src=a.ogg></audio>"
       "<input type=IMAGE src=b.png><input type=text src=no.png><object data=o.svg></object><embed "
-      "src=e.svg>"
+      "src=e.svg><embed type=image/png src=e.png>"
       "<iframe src=f.html></iframe><table background=t.png></table>"
       "<svg><image href=s.png /><use xlink:href='sprite.svg#i'/></svg>";
   EXPECT_EQ(refs(html, ResourceKind::kAsset),
             (Strings{"https://example.com/dir/v.webm", "https://example.com/dir/p.png",
                      "https://example.com/dir/v.mp4", "https://example.com/dir/t.vtt",
                      "https://example.com/dir/a.ogg", "https://example.com/dir/b.png",
-                     "https://example.com/dir/o.svg", "https://example.com/dir/e.svg",
-                     "https://example.com/dir/t.png", "https://example.com/dir/s.png",
+                     "https://example.com/dir/e.png", "https://example.com/dir/t.png",
+                     "https://example.com/dir/s.png",
                      "https://example.com/dir/sprite.svg#i"}));
-  EXPECT_EQ(refs(html, ResourceKind::kDocument), (Strings{"https://example.com/dir/f.html"}));
+  // <object>/<embed> without a type (or of an HTML or SVG type) show a document, like a frame.
+  EXPECT_EQ(refs(html, ResourceKind::kDocument),
+            (Strings{"https://example.com/dir/o.svg", "https://example.com/dir/e.svg",
+                     "https://example.com/dir/f.html"}));
 }
 
 TEST(HtmlRewriterTest, StyleElementAndAttributeUrlsAreRewritten) {

@@ -548,3 +548,19 @@ TEST(SnapshotEngineLimitsTest, GarbageHtmlAndCssNeitherCrashNorHang) {
 
 }  // namespace
 }  // namespace linksnap::capture
+
+namespace linksnap::capture {
+namespace {
+
+// Browsers decide an image by its bytes (issue 15): an <img> whose server says text/html is
+// still kept as the image it is, so the export shows it; a real HTML page with an inline
+// <svg> stays HTML.
+TEST(ResourceMimeTest, AnImageServedAsHtmlIsKeptAsTheImage) {
+  EXPECT_EQ(resource_mime("text/html; charset=utf-8", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "http://x/a.png"),
+            "image/png");
+  EXPECT_EQ(resource_mime("text/html", "\xFF\xD8\xFF\xE0", "http://x/photo"), "image/jpeg");
+  EXPECT_EQ(resource_mime("text/html", "<!doctype html><svg></svg>", "http://x/page"), "text/html");
+}
+
+}  // namespace
+}  // namespace linksnap::capture

@@ -479,7 +479,7 @@ struct TestHttpServer::Impl {
       const auto n = parse_size(param("n").value_or(""));
       if (!n) return text_response(400, "bad ?n=\n");
       Response r;
-      r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+      r.headers.emplace_back("Content-Type", param("type").value_or("text/plain; charset=utf-8"));
       r.chunked_bytes = *n;
       return r;
     }

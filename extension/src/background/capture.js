@@ -44,7 +44,7 @@ export function acceptCapturePort(port) {
       }
       entry = candidate;
       entry.meta = { url: msg.url, title: String(msg.title ?? ''), total: msg.total, serializeMs: msg.serializeMs,
-        beganAt: performance.now() };
+        deferredMs: msg.deferredMs, beganAt: performance.now() };
       entry.pieces = [];
       return;
     }
@@ -77,9 +77,9 @@ function finish(token, error, value) {
 }
 
 /** Serializes the DOM of a tab's top frame: {url, title, html, serializeMs}. */
-async function serializeTab(tabId) {
+export async function serializeTab(tabId) {
   const token = crypto.randomUUID();
-  const { keepFormText } = await getSettings();
+  const { keepFormText, loadDeferred } = await getSettings();
   const handedOver = new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(token, new HostError('capture_failed',
       'the page did not hand over its DOM in time')), HANDOVER_TIMEOUT_MS);
@@ -90,7 +90,7 @@ async function serializeTab(tabId) {
     const [injection] = await api.scripting.executeScript({
       target: { tabId },
       func: (tok, name, options) => globalThis.__linksnapCapture(tok, name, options),
-      args: [token, CAPTURE_PORT, { keepFormText }],
+      args: [token, CAPTURE_PORT, { keepFormText, loadDeferred }],
     });
     const outcome = injection?.result;
     if (outcome && outcome.ok === false) finish(token, new HostError(outcome.error.code, outcome.error.message));
@@ -143,6 +143,7 @@ async function doCapture(tabId, tags) {
     const done = performance.now();
     const timing = {
       totalMs: Math.round(done - started), serializeMs: Math.round(page.serializeMs ?? 0),
+      deferredMs: Math.round(page.deferredMs ?? 0),
       handoverMs: Math.round(serialized - started), hostMs: Math.round(done - serialized),
       // from the click to the page's first message (injection + serialization), then the pieces
       untilBeginMs: Math.round(page.beganAt - started), transferMs: Math.round(page.endedAt - page.beganAt),

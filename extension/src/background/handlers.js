@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { host, HostError } from './native-port.js';
 import { captureTab } from './capture.js';
 import { refreshMenusSoon, tagUrl } from './menus.js';
+import { addLink } from './render-link.js';
 import { CHANGES_TAGS, isAllowed, senderKind, validateMessage } from '../shared/messages.js';
 import { isCapturable } from '../shared/url.js';
 
@@ -35,6 +36,12 @@ export const handlers = {
 
   async 'tag.url'({ url, tags, tabId }) {
     return tagUrl(url, tags, tabId);
+  },
+
+  async 'link.add'({ url, tags }) {
+    const result = await addLink(url, { tags });
+    refreshMenusSoon();
+    return result;
   },
 };
 

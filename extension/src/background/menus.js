@@ -6,6 +6,7 @@
 import { api, t } from './api.js';
 import { host } from './native-port.js';
 import { captureTab } from './capture.js';
+import { addLink } from './render-link.js';
 import { menuTags } from '../shared/format.js';
 import { isFetchable, withoutFragment } from '../shared/url.js';
 
@@ -74,7 +75,7 @@ export async function tagUrl(url, tags, tabId) {
   if (tab && withoutFragment(tab.url) === withoutFragment(url)) {
     result = await captureTab(tabId, { tags });
   } else {
-    result = await host.request('add', { url, tags });
+    result = await addLink(url, { tags });
   }
   refreshMenusSoon();
   return result;
@@ -83,7 +84,7 @@ export async function tagUrl(url, tags, tabId) {
 /** Saves a link's target through the host, without opening it. */
 export async function saveLink(url) {
   if (!isFetchable(url)) throw Object.assign(new Error(url), { code: 'unsupported_scheme' });
-  const result = await host.request('add', { url });
+  const result = await addLink(url);
   refreshMenusSoon();
   return result;
 }

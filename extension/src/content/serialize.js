@@ -3,7 +3,11 @@
 //  - form state: checked boxes and selected options as they are now; the text typed into
 //    fields only when the person's "keep form text" setting is on (off by default: a
 //    snapshot must not archive a draft or personal details), and never a password's,
-//  - <canvas> pixels as <img src="data:image/png…">,
+//  - <canvas> pixels as the canvas's own background image (the element and its CSS stay),
+//  - external SVG sprites (<use href="icons.svg#star">) inlined as hidden symbols, since a
+//    browser renders <use> of neither another file offline nor a data: URL,
+//  - content a page loads only when scrolled to (loading="lazy" images, scroll-triggered
+//    backgrounds): first scrolled through, bounded in time, the scroll position restored,
 //  - open shadow roots as declarative shadow DOM (<template shadowrootmode="open">),
 //  - the image the browser chose (currentSrc) for srcset/<picture>/lazy images,
 //  - CSS that lives only in the CSSOM: rules scripts inserted into <style> sheets,
@@ -23,6 +27,11 @@
   const RAW_TEXT = new Set(['style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
   const DROP = new Set(['script', 'noscript']);
   const HTML_NS = 'http://www.w3.org/1999/xhtml';
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const SPRITE_FILES = 20;            // distinct sprite files inlined per page
+  const SPRITE_BYTES = 2 * 1024 * 1024; // each at most this large
+  const DEFERRED_MS = 2500;           // scrolling through the page for deferred content
+  const DEFERRED_SCREENS = 30;        // pages longer than this many screens are not walked
   // <input> types whose value is not typed text: kept as the page set them.
   const NOT_TYPED = new Set(['checkbox', 'radio', 'submit', 'button', 'reset', 'hidden', 'image']);
   // Never stored, whatever the setting: passwords, files, and fields the page marks as
@@ -74,10 +83,103 @@
     return img.src || null;
   }
 
+  // The absolute URL a <use> names (its href, else xlink:href), "" when none.
+  function spriteRef(use) {
+    const raw = use.getAttribute('href') ?? use.getAttributeNS('http://www.w3.org/1999/xlink', 'href') ?? '';
+    if (!raw || raw.startsWith('#')) return '';
+    try { return new URL(raw, use.baseURI).href; } catch { return ''; }
+  }
+
+  // Fetches the sprite files the page's <use> elements name (same origin, or allowed by
+  // CORS: what the page itself could read) and picks the elements they point at. A symbol
+  // keeps its id unless the page already has one: then that <use> stays as it was.
+  async function collectSprites(doc) {
+    const byFile = new Map(); // file URL → Set of ids
+    for (const use of doc.querySelectorAll('use')) {
+      const ref = spriteRef(use);
+      const hash = ref.indexOf('#');
+      if (hash < 0) continue;
+      const file = ref.slice(0, hash);
+      if (!byFile.has(file)) {
+        if (byFile.size >= SPRITE_FILES) continue;
+        byFile.set(file, new Set());
+      }
+      byFile.get(file).add(decodeURIComponent(ref.slice(hash + 1)));
+    }
+    const sprites = { refs: new Map(), defs: [] };
+    const taken = new Set();
+    await Promise.all([...byFile].map(async ([file, ids]) => {
+      let text;
+      try {
+        const response = await fetch(file, { credentials: 'same-origin', signal: AbortSignal.timeout(3000) });
+        if (!response.ok) return;
+        text = await response.text();
+      } catch { return; }
+      if (text.length > SPRITE_BYTES) return;
+      const sprite = new DOMParser().parseFromString(text, 'image/svg+xml');
+      if (sprite.documentElement?.namespaceURI !== SVG_NS) return;
+      // What the symbols refer to (gradients, clip paths) lives in the file's <defs>.
+      for (const defs of sprite.querySelectorAll('defs')) {
+        for (const child of defs.children) {
+          if (child.id && !doc.getElementById(child.id) && !taken.has(child.id)) { taken.add(child.id); sprites.defs.push(child); }
+        }
+      }
+      for (const id of ids) {
+        const target = sprite.getElementById(id);
+        if (!target) continue;
+        if (!taken.has(id)) {
+          if (doc.getElementById(id)) continue;
+          taken.add(id);
+          sprites.defs.push(target);
+        }
+        sprites.refs.set(`${file}#${encodeURIComponent(id).replace(/%2F/g, '/')}`, id);
+        sprites.refs.set(`${file}#${id}`, id);
+      }
+    }));
+    return sprites;
+  }
+
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 60)));
+
+  // SingleFile's "load deferred images", bounded: lazy images are told to load now, the
+  // page is scrolled through a viewport at a time (so IntersectionObserver and scroll
+  // handlers fire), the images that started are given until the time is up, and the scroll
+  // position is put back where the person had it.
+  async function loadDeferred(doc, limitMs) {
+    const win = doc.defaultView;
+    const until = performance.now() + limitMs;
+    for (const img of doc.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
+    const { scrollX, scrollY } = win;
+    const root = doc.scrollingElement ?? doc.documentElement;
+    const step = Math.max(200, Math.floor(win.innerHeight * 0.9));
+    try {
+      // A very long page (a 10 MB log) is not walked screen by screen: its end is enough.
+      const screens = Math.ceil(root.scrollHeight / step);
+      for (let y = 0; screens <= DEFERRED_SCREENS && y < root.scrollHeight && performance.now() < until; y += step) {
+        win.scrollTo({ left: scrollX, top: y, behavior: 'instant' });
+        await nextFrame();
+      }
+      win.scrollTo({ left: scrollX, top: root.scrollHeight, behavior: 'instant' });
+      await nextFrame();
+    } finally {
+      win.scrollTo({ left: scrollX, top: scrollY, behavior: 'instant' });
+    }
+    const pending = [...doc.images].filter((img) => !img.complete);
+    const left = Math.max(0, until - performance.now());
+    if (pending.length && left > 0) {
+      await Promise.race([
+        Promise.allSettled(pending.map((img) => img.decode())),
+        new Promise((resolve) => setTimeout(resolve, left)),
+      ]);
+    }
+    await nextFrame(); // styles set by the handlers are applied
+  }
+
   class Writer {
-    constructor(doc, { keepFormText = false } = {}) {
+    constructor(doc, { keepFormText = false, sprites = null } = {}) {
       this.doc = doc;
       this.keepFormText = keepFormText;
+      this.sprites = sprites; // {refs: Map(absolute href → local id), defs: [Element]} or null
       this.out = [];
     }
 
@@ -131,10 +233,18 @@
         return; // written once, as utf-8, at the top of <head>
       }
 
+      if (!html && el.namespaceURI === SVG_NS && name === 'script') return;
       const attrs = new Map();
       for (const a of el.attributes) {
         if (/^on/i.test(a.name)) continue; // event handlers never run in a snapshot
         attrs.set(a.name, a.value);
+      }
+      if (name === 'use' && el.namespaceURI === SVG_NS && this.sprites) {
+        const local = this.sprites.refs.get(spriteRef(el));
+        if (local) {
+          attrs.delete('xlink:href');
+          attrs.set('href', `#${local}`);
+        }
       }
       let content = null; // replacement for the children (textarea, style, iframe)
 
@@ -204,6 +314,13 @@
       else if (html && name === 'template') this.children(el.content);
       else this.children(el);
       if (html && name === 'head') adoptedStyles(this.doc, this.out);
+      if (html && name === 'body' && this.sprites?.defs.length) {
+        // Hidden but rendered: gradients and clip paths in a display:none <svg> do not paint.
+        this.out.push('<svg xmlns="', SVG_NS, '" aria-hidden="true" data-linksnap="sprites" ',
+          'style="position:absolute;width:0;height:0;overflow:hidden"><defs>');
+        for (const def of this.sprites.defs) this.node(def);
+        this.out.push('</defs></svg>');
+      }
       this.out.push('</', name, '>');
     }
 
@@ -215,22 +332,24 @@
       }
     }
 
+    // A canvas stays a <canvas> — so the page's `canvas {…}` rules still give it its box —
+    // with its pixels as its background image (a snapshot runs no script to draw them).
     canvas(el) {
       let data = null;
       try { data = el.toDataURL('image/png'); } catch { /* tainted by cross-origin pixels */ }
-      const attrs = [];
-      for (const a of el.attributes) if (!/^on/i.test(a.name)) attrs.push([a.name, a.value]);
-      if (!data) { // keep the box; its pixels cannot be read
-        this.out.push('<canvas');
-        for (const [k, v] of attrs) this.out.push(' ', k, '="', escapeAttr(v), '"');
-        this.out.push('></canvas>');
-        return;
+      this.out.push('<canvas');
+      for (const a of el.attributes) {
+        if (/^on/i.test(a.name) || (data && a.name === 'style')) continue;
+        this.out.push(' ', a.name, '="', escapeAttr(a.value), '"');
       }
-      this.out.push('<img src="', data, '" data-linksnap="canvas"');
-      for (const [k, v] of attrs) this.out.push(' ', k, '="', escapeAttr(v), '"');
+      if (data) {
+        const own = (el.getAttribute('style') || '').trim().replace(/;?$/, ';');
+        const pixels = `background-image:url("${data}");background-size:100% 100%;background-repeat:no-repeat;background-origin:content-box`;
+        this.out.push(' data-linksnap="canvas" style="', escapeAttr(own === ';' ? pixels : own + pixels), '"');
+      }
       if (!el.hasAttribute('width')) this.out.push(' width="', String(el.width), '"');
       if (!el.hasAttribute('height')) this.out.push(' height="', String(el.height), '"');
-      this.out.push('>');
+      this.out.push('></canvas>');
     }
 
     frameDocument(frame) {
@@ -249,16 +368,20 @@
     const api = globalThis.browser ?? globalThis.chrome;
     const started = performance.now();
     let html;
+    let deferredMs = 0;
     try {
-      html = new Writer(document, { keepFormText: options.keepFormText === true }).document();
+      if (options.loadDeferred !== false) await loadDeferred(document, DEFERRED_MS);
+      const sprites = await collectSprites(document);
+      deferredMs = performance.now() - started;
+      html = new Writer(document, { keepFormText: options.keepFormText === true, sprites }).document();
     } catch (e) {
       return { ok: false, error: { code: 'capture_failed', message: String(e?.message ?? e) } };
     }
-    const serializeMs = performance.now() - started;
+    const serializeMs = performance.now() - started - deferredMs;
     const port = api.runtime.connect({ name: portName });
     const total = Math.max(1, Math.ceil(html.length / PIECE_CHARS));
     port.postMessage({ type: 'begin', token, url: location.href, title: document.title, total,
-      length: html.length, serializeMs });
+      length: html.length, serializeMs, deferredMs });
     for (let seq = 0; seq < total; seq++) {
       // Never cut a surrogate pair in two: move the cut one unit back if it would.
       let start = seq * PIECE_CHARS;

@@ -222,12 +222,12 @@ async function addLink(ev) {
   let overHttp = false;
   try {
     try {
-      result = await hostCall('add', { url: address.url });
+      result = await send('link.add', { url: address.url });
     } catch (e) {
       const fallback = httpFallback(address, e);
       if (!fallback) throw e;
       show('muted', t('popupTryingHttp'));
-      result = await hostCall('add', { url: fallback });
+      result = await send('link.add', { url: fallback });
       overHttp = true;
     }
   } catch (e) {

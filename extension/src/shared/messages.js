@@ -32,6 +32,8 @@ const BACKGROUND_COMMANDS = {
   'page.state': (a) => int(a, 'tabId'),
   // Tag a URL, saving it first when it is not saved (the context menu's path): {url, tags, tabId?}
   'tag.url': (a) => str(a, 'url') ?? tags(a),
+  // Save a link that is not open, rendered in a background tab, else fetched: {url, tags?}
+  'link.add': (a) => str(a, 'url') ?? optTags(a),
 };
 
 /** Is `cmd` a background command? */

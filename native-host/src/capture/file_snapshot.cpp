@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 
 #include "capture/html_rewrite.h"
 #include "capture/mime_sniff.h"
@@ -18,6 +19,8 @@ namespace {
 
 constexpr std::size_t kMaxTitleBytes = 300;
 constexpr std::size_t kMaxIndexedTextBytes = 4u << 20;  // as much as a page's text
+// A fetched link's body is held in memory up to this much (most pages), then streams to disk.
+constexpr std::size_t kSpoolMemoryBytes = 1u << 20;
 
 // At most `limit` bytes of UTF-8, cut before a continuation byte.
 std::string cut_utf8(std::string_view s, std::size_t limit) {
@@ -111,12 +114,11 @@ std::string describe_bytes(std::size_t n) {
   return buf;
 }
 
-// A text file's bytes as UTF-8: a BOM, else the header's charset, else UTF-8 if it is,
-// else windows-1252 (what browsers fall back to).
+// A text file's bytes as UTF-8: a BOM, else the header's charset, else UTF-8 if it is, else
+// uchardet's guess (an undeclared GBK or Big5 file), else windows-1252 (what browsers fall
+// back to). charset::detect_css follows exactly those steps.
 Result<std::string> text_as_utf8(std::string_view content_type, std::string_view body) {
-  std::string charset = charset::charset_from_content_type(content_type);
-  if (charset.empty()) charset = charset::is_valid_utf8(body) ? "utf-8" : "windows-1252";
-  return charset::to_utf8(body, charset);
+  return charset::to_utf8(body, charset::detect_css(content_type, body, "windows-1252"));
 }
 
 }  // namespace
@@ -157,25 +159,123 @@ std::string file_name_of(std::string_view link) {
   return name.empty() ? parts->host : cut_utf8(name, kMaxTitleBytes);
 }
 
-Result<store::SnapshotInput> file_snapshot(std::string_view final_url, std::string_view requested_url,
-                                           std::string_view media_type,
-                                           std::string_view content_type, std::string body) {
+namespace {
+
+void take_pdf_text(store::SnapshotInput& input, Result<PdfText> pdf) {
+  // A PDF poppler cannot read is still kept (the browser's viewer may do better).
+  if (!pdf.ok()) return;
+  input.page_count = pdf->pages;
+  input.title = trim(pdf->title).empty() ? first_line(pdf->text) : cut_utf8(trim(pdf->title), kMaxTitleBytes);
+  input.text = std::move(pdf->text);
+}
+
+void take_text(store::SnapshotInput& input, std::string_view media_type, std::string_view utf8) {
+  if (media_type == "text/plain" || media_type == "text/markdown" || media_type == "text/x-markdown") {
+    input.title = first_line(utf8);
+  }
+  input.text = cut_utf8(utf8, kMaxIndexedTextBytes);
+}
+
+store::SnapshotInput file_input(std::string_view final_url, std::string_view requested_url,
+                                std::string_view media_type) {
   store::SnapshotInput input;
   input.url = std::string(final_url);
   input.requested_url = std::string(requested_url);
   input.source = "fetch";
   input.media_type = std::string(media_type);
+  return input;
+}
+
+// A file too large to hold (kInMemoryFileBytes) that streamed into `blob`: indexed from the
+// blob's temp file, then committed. A text file this large is kept as its bytes (not made
+// UTF-8) with its first 4 MiB indexed; an SVG this large is refused (it cannot be sanitized).
+Result<store::SnapshotInput> streamed_file_snapshot(std::string_view final_url, std::string_view requested_url,
+                                                    std::string_view media_type, std::string_view content_type,
+                                                    store::BlobWriter& blob) {
+  store::SnapshotInput input = file_input(final_url, requested_url, media_type);
+  const std::string hash = blob.finish_hash();
   switch (kind_of(media_type)) {
-    case FileKind::kPdf: {
-      // A PDF poppler cannot read is still kept (the browser's viewer may do better).
-      auto pdf = extract_pdf_text(body);
-      if (pdf.ok()) {
-        input.page_count = pdf->pages;
-        input.title = trim(pdf->title).empty() ? first_line(pdf->text) : cut_utf8(trim(pdf->title), kMaxTitleBytes);
-        input.text = std::move(pdf->text);
-      }
+    case FileKind::kPdf:
+      take_pdf_text(input, extract_pdf_text_from_file(blob.temp_path().string()));
+      break;
+    case FileKind::kSvg:
+      return make_error(errc::kTooLarge, std::string(final_url) + " is an SVG image larger than " +
+                                             net::describe_size(kMaxSvgBytes) +
+                                             ", the most LinkSnap can clean of scripts");
+    case FileKind::kText: {
+      auto head = blob.read_head(kMaxIndexedTextBytes);
+      if (!head.ok()) return head.error();
+      auto text = text_as_utf8(content_type, cut_utf8(*head, head->size()));
+      if (text.ok()) take_text(input, media_type, *text);
       break;
     }
+    case FileKind::kImage:
+    case FileKind::kOther:
+    case FileKind::kHtml:
+      break;
+  }
+  if (input.title.empty()) input.title = file_name_of(requested_url.empty() ? final_url : requested_url);
+  LINKSNAP_TRY(blob.commit());
+  input.root_blob = hash;
+  input.root_size = static_cast<std::int64_t>(blob.size());
+  return input;
+}
+
+// A response body kept in memory up to a limit, then moved into a blob file being written and
+// hashed, with the rest streamed after it: what a link is (a page or a 200 MiB video) is known
+// only once its first bytes arrived.
+class SpoolSink final : public net::BodySink {
+ public:
+  SpoolSink(const store::BlobStore& blobs, std::size_t memory_limit)
+      : blobs_(blobs), memory_limit_(memory_limit) {}
+
+  bool write(std::string_view bytes) override {
+    if (head_.size() < kResourceHeaderBytes) {
+      head_.append(bytes.substr(0, kResourceHeaderBytes - head_.size()));
+    }
+    if (!blob_ && memory_.size() + bytes.size() <= memory_limit_) {
+      memory_.append(bytes);
+      return true;
+    }
+    if (!blob_) {
+      auto blob = blobs_.begin_blob();
+      if (!blob.ok()) return failed(blob.error().message);
+      blob_ = std::move(*blob);
+      Status moved = blob_->write(memory_);
+      std::string().swap(memory_);
+      if (!moved.ok()) return failed(moved.error().message);
+    }
+    Status written = blob_->write(bytes);
+    return written.ok() || failed(written.error().message);
+  }
+  std::string error() const override { return error_; }
+
+  const std::string& head() const { return head_; }
+  std::string take_memory() { return std::move(memory_); }
+  store::BlobWriter* blob() const { return blob_.get(); }
+
+ private:
+  bool failed(std::string message) {
+    error_ = std::move(message);
+    return false;
+  }
+
+  const store::BlobStore& blobs_;
+  std::size_t memory_limit_;
+  std::string head_, memory_, error_;
+  std::unique_ptr<store::BlobWriter> blob_;
+};
+
+}  // namespace
+
+Result<store::SnapshotInput> file_snapshot(std::string_view final_url, std::string_view requested_url,
+                                           std::string_view media_type,
+                                           std::string_view content_type, std::string body) {
+  store::SnapshotInput input = file_input(final_url, requested_url, media_type);
+  switch (kind_of(media_type)) {
+    case FileKind::kPdf:
+      take_pdf_text(input, extract_pdf_text(body));
+      break;
     case FileKind::kSvg: {
       auto svg = sanitize_svg(body);
       if (!svg.ok()) {
@@ -190,10 +290,7 @@ Result<store::SnapshotInput> file_snapshot(std::string_view final_url, std::stri
       auto text = text_as_utf8(content_type, body);
       if (!text.ok()) return text.error();
       body = std::move(*text);
-      if (media_type == "text/plain" || media_type == "text/markdown" || media_type == "text/x-markdown") {
-        input.title = first_line(body);
-      }
-      input.text = cut_utf8(body, kMaxIndexedTextBytes);
+      take_text(input, media_type, body);
       break;
     }
     case FileKind::kImage:
@@ -208,13 +305,16 @@ Result<store::SnapshotInput> file_snapshot(std::string_view final_url, std::stri
 
 Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
                                const net::FetchLimits& limits, const FileLimits& file_limits,
-                               LinkResponse* response) {
+                               const store::BlobStore* blobs, LinkResponse* response) {
   LINKSNAP_TRY(check_fetchable(url));
   net::FetchLimits link_limits = limits;
   link_limits.max_bytes_per_response = std::max(limits.max_bytes_per_response, file_limits.max_file_bytes);
   link_limits.max_bytes_per_session = std::max(limits.max_bytes_per_session, file_limits.max_file_bytes);
 
-  net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0}, link_limits);
+  // Held in memory up to 1 MiB (most pages), streamed to a blob file beyond it.
+  std::shared_ptr<SpoolSink> sink;
+  if (blobs != nullptr) sink = std::make_shared<SpoolSink>(*blobs, kSpoolMemoryBytes);
+  net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0, sink}, link_limits);
   if (response) *response = LinkResponse{r.http_status, r.final_url, r.error_code, r.error_message};
   if (!r.transport_ok()) {
     // Nothing arrived before the capture's deadline: for the caller a timeout like any other.
@@ -228,10 +328,23 @@ Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
     return make_error(errc::kHttpError, "the server answered HTTP " +
                                             std::to_string(r.http_status) + " for " + r.final_url);
   }
+  const std::size_t size = sink ? r.body_size : r.body.size();
   FetchedLink link;
-  link.media_type = sniff_media_type(r.content_type, r.body);
-  if (kind_of(link.media_type) == FileKind::kHtml) {
-    if (r.body.size() > limits.max_bytes_per_response) {
+  link.media_type = sniff_media_type(r.content_type, sink ? sink->head() : r.body);
+  const FileKind kind = kind_of(link.media_type);
+  if (sink && sink->blob() == nullptr) {
+    r.body = sink->take_memory();
+  } else if (sink && size <= limits.max_bytes_per_response &&
+             (kind == FileKind::kHtml || kind == FileKind::kSvg || kind == FileKind::kText)) {
+    // A page, an SVG or a text file is worked on whole: read back, its temp file dropped.
+    sink->blob()->finish_hash();
+    auto whole = sink->blob()->read_head(size);
+    if (!whole.ok()) return whole.error();
+    r.body = std::move(*whole);
+    sink.reset();
+  }
+  if (kind == FileKind::kHtml) {
+    if (size > limits.max_bytes_per_response) {
       return make_error(errc::kTooLarge, net::response_too_large_message(limits.max_bytes_per_response));
     }
     auto page = page_from_response(r, url);
@@ -239,11 +352,13 @@ Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
     link.page = std::move(*page);
     return link;
   }
-  if (r.body.size() > file_limits.max_file_bytes) {
+  if (size > file_limits.max_file_bytes) {
     return make_error(errc::kTooLarge, file_too_large_message(url, file_limits.max_file_bytes));
   }
   const std::string final_url = r.final_url.empty() ? std::string(url) : r.final_url;
-  auto file = file_snapshot(final_url, url, link.media_type, r.content_type, std::move(r.body));
+  auto file = sink && sink->blob() != nullptr
+                  ? streamed_file_snapshot(final_url, url, link.media_type, r.content_type, *sink->blob())
+                  : file_snapshot(final_url, url, link.media_type, r.content_type, std::move(r.body));
   if (!file.ok()) return file.error();
   link.file = std::move(*file);
   return link;

@@ -17,10 +17,9 @@
 namespace linksnap::capture {
 
 struct FileLimits {
-  // Larger files are refused, nothing is stored. As large as a page by default: the file is
-  // held in memory until it is stored (streaming it like the page's assets is still to do),
-  // and a bomb must not cost more than a page may. `--max-size` raises it, memory with it.
-  std::size_t max_file_bytes = 32u << 20;
+  // Larger files are refused, nothing is stored; `--max-size` changes it. A file larger than
+  // a page streams to its blob file as it arrives, so this bounds the disk, not the memory.
+  std::size_t max_file_bytes = 256u << 20;
 };
 
 // "http://x/big.iso is larger than 256 MiB, the most LinkSnap saves of one file"
@@ -44,12 +43,14 @@ struct LinkResponse {
 };
 
 // Fetches url once (up to file_limits.max_file_bytes; an HTML page still up to
-// limits.max_bytes_per_response). Errors as fetch_page's, too_large over a limit, and the
-// file's own (a malformed SVG is refused, not stored). `response`, when given, is filled in
-// once the fetch ran (also when it failed).
+// limits.max_bytes_per_response). With `blobs`, a body larger than a page streams into a new
+// blob there (committed when it is a file worth keeping) and the file comes back with
+// root_blob set; without, it is held in memory. Errors as fetch_page's, too_large over a
+// limit, and the file's own (a malformed SVG is refused, not stored). `response`, when
+// given, is filled in once the fetch ran (also when it failed).
 Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
                                const net::FetchLimits& limits, const FileLimits& file_limits,
-                               LinkResponse* response = nullptr);
+                               const store::BlobStore* blobs = nullptr, LinkResponse* response = nullptr);
 
 // A response body that is not HTML made into a snapshot: `media_type` from
 // sniff_media_type, `content_type` the header (for a text file's charset).

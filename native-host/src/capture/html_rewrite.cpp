@@ -278,6 +278,19 @@ class Rewriter {
     if (end > begin) edits_.push_back({begin, end - begin, ""});
   }
 
+  // <object data> and <embed src> show a document (HTML or SVG) the way a frame does, unless
+  // their type says they show something else: such a document is followed like an iframe, to
+  // the same depth and fan-out, so one nested three deep is kept and a cycle ends.
+  static ResourceKind embedded_kind(const GumboElement& e) {
+    const char* type = attr(e, "type");
+    if (type == nullptr) return ResourceKind::kDocument;
+    const std::string t = lower(trim(type));
+    if (t.empty() || t == "text/html" || t == "application/xhtml+xml" || t == "image/svg+xml") {
+      return ResourceKind::kDocument;
+    }
+    return ResourceKind::kAsset;
+  }
+
   AttrRole role_of(const GumboElement& e, const std::string& tag, const std::string& name,
                    const std::optional<ResourceKind>& link_kind) const {
     if (name == "style") return {Role::kStyle};
@@ -305,8 +318,10 @@ class Rewriter {
         return {};
       case GUMBO_TAG_AUDIO:
       case GUMBO_TAG_TRACK:
-      case GUMBO_TAG_EMBED:
         if (name == "src") return {Role::kResource};
+        return {};
+      case GUMBO_TAG_EMBED:
+        if (name == "src") return {Role::kResource, embedded_kind(e)};
         return {};
       case GUMBO_TAG_INPUT: {
         const char* type = attr(e, "type");
@@ -316,7 +331,7 @@ class Rewriter {
         return {};
       }
       case GUMBO_TAG_OBJECT:
-        if (name == "data") return {Role::kResource};
+        if (name == "data") return {Role::kResource, embedded_kind(e)};
         return {};
       case GUMBO_TAG_IFRAME:
         if (name == "src") return {Role::kResource, ResourceKind::kDocument};

@@ -34,15 +34,9 @@ std::string cut(std::string s, std::size_t limit) {
 
 }  // namespace
 
-Result<PdfText> extract_pdf_text(std::string_view pdf, const PdfTextLimits& limits) {
-  static std::once_flag silenced;
-  std::call_once(silenced, [] { poppler::set_debug_error_function(quiet, nullptr); });
-  if (pdf.size() > static_cast<std::size_t>(INT32_MAX)) {
-    return make_error(errc::kTooLarge, "the PDF is too large to read");
-  }
-  // poppler reads the bytes in place: `pdf` outlives `doc`.
-  std::unique_ptr<poppler::document> doc(
-      poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
+namespace {
+
+Result<PdfText> text_of(std::unique_ptr<poppler::document> doc, const PdfTextLimits& limits) {
   if (!doc) return make_error(errc::kBadRequest, "not a readable PDF");
   if (doc->is_locked()) return make_error(errc::kBadRequest, "the PDF is encrypted");
 
@@ -60,6 +54,29 @@ Result<PdfText> extract_pdf_text(std::string_view pdf, const PdfTextLimits& limi
   }
   out.text = cut(charset::sanitize_utf8(out.text), limits.max_text_bytes);
   return out;
+}
+
+void silence_poppler() {
+  static std::once_flag silenced;
+  std::call_once(silenced, [] { poppler::set_debug_error_function(quiet, nullptr); });
+}
+
+}  // namespace
+
+Result<PdfText> extract_pdf_text(std::string_view pdf, const PdfTextLimits& limits) {
+  silence_poppler();
+  if (pdf.size() > static_cast<std::size_t>(INT32_MAX)) {
+    return make_error(errc::kTooLarge, "the PDF is too large to read");
+  }
+  // poppler reads the bytes in place: `pdf` outlives `doc`.
+  return text_of(std::unique_ptr<poppler::document>(poppler::document::load_from_raw_data(
+                     pdf.data(), static_cast<int>(pdf.size()))),
+                 limits);
+}
+
+Result<PdfText> extract_pdf_text_from_file(const std::string& path, const PdfTextLimits& limits) {
+  silence_poppler();
+  return text_of(std::unique_ptr<poppler::document>(poppler::document::load_from_file(path)), limits);
 }
 
 }  // namespace linksnap::capture

@@ -24,5 +24,7 @@ struct PdfTextLimits {
 // bad_request "not a readable PDF" when poppler cannot open the bytes, or "the PDF is
 // encrypted" when it needs a password.
 Result<PdfText> extract_pdf_text(std::string_view pdf, const PdfTextLimits& limits = {});
+// The same for a PDF on disk, read by poppler as it needs it (a file too large to hold).
+Result<PdfText> extract_pdf_text_from_file(const std::string& path, const PdfTextLimits& limits = {});
 
 }  // namespace linksnap::capture

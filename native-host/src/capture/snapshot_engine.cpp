@@ -14,6 +14,7 @@
 #include "capture/css_rewrite.h"
 #include "capture/html_rewrite.h"
 #include "capture/srcset.h"
+#include "capture/svg_sanitize.h"
 #include "net/fake_fetcher.h"  // content_type_for_path: the extension table shared with tests
 #include "util/charset.h"
 #include "util/sha256.h"
@@ -477,6 +478,17 @@ class Engine {
       n.mime = "text/html";
       auto utf8 = charset::to_utf8(r.body, charset::detect_html(r.content_type, r.body));
       n.text = utf8.ok() ? std::move(*utf8) : charset::sanitize_utf8(r.body);
+    } else if (n.kind == ResourceKind::kDocument && n.mime == "image/svg+xml") {
+      // An SVG shown as a document (a frame, <object>, <embed>) would run its scripts there:
+      // it is kept sanitized by the rules a saved SVG link gets (svg_sanitize.h).
+      auto svg = sanitize_svg(r.body);
+      if (!svg.ok()) {
+        fail(id, svg.error().code, svg.error().message);
+        return;
+      }
+      n.bytes = std::move(svg->svg);
+      complete_asset(id);
+      return;
     } else if (n.sink) {  // an asset that streamed to its blob file
       Result<std::string> hash = n.sink->finish();
       n.sink.reset();
@@ -522,6 +534,11 @@ class Engine {
 std::string resource_mime(std::string_view content_type, std::string_view body,
                           std::string_view u) {
   std::string type = media_type(content_type);
+  // Browsers decide an image by its bytes: an <img> whose server says text/html still shows.
+  if (type == "text/html") {
+    std::string sniffed = sniff(body);
+    if (sniffed.rfind("image/", 0) == 0 && sniffed != "image/svg+xml") return sniffed;
+  }
   if (type.empty() || type == "application/octet-stream" || type == "text/plain" ||
       type == "binary/octet-stream" || type.find('/') == std::string::npos) {
     std::string sniffed = sniff(body);
@@ -537,14 +554,7 @@ std::string resource_mime(std::string_view content_type, std::string_view body,
 }
 
 std::string stylesheet_to_utf8(std::string_view content_type, std::string_view body) {
-  std::string label = charset::charset_from_content_type(content_type);
-  if (label.empty() && body.substr(0, 10) == "@charset \"") {
-    const std::size_t close = body.find('"', 10);
-    if (close != std::string_view::npos && close < 60)
-      label = charset::canonical_label(body.substr(10, close - 10));
-  }
-  if (label.empty() || label == "utf-16le" || label == "utf-16be") label = "utf-8";  // CSS rule
-  auto utf8 = charset::to_utf8(body, label);
+  auto utf8 = charset::to_utf8(body, charset::detect_css(content_type, body));
   std::string out = utf8.ok() ? std::move(*utf8) : charset::sanitize_utf8(body);
   if (std::string_view(out).substr(0, 10) == "@charset \"") {
     const std::size_t close = out.find("\";", 10);

@@ -107,7 +107,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::IsMember({"always", "auto", "never"}));
   add->add_flag("--no-render", no_render, "Never render: save the HTML as the server sends it");
   add->add_option("--max-size", max_size_mib,
-                  "Largest file (PDF, image, ...) to save, in MiB (default 32; held in memory while saved)")
+                  "Largest file (PDF, image, video, ...) to save, in MiB (default 256; written to disk as it arrives)")
       ->check(CLI::Range(1, 1 << 20));
   std::int64_t timeout_seconds = 0;
   add->add_option("--timeout", timeout_seconds,

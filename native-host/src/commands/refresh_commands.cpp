@@ -41,7 +41,8 @@ Result<bool> same_content(store::Store& store, const store::SnapshotRecord& last
                           const store::SnapshotInput& input) {
   const std::string media_type = input.media_type.empty() ? "text/html" : input.media_type;
   if (media_type != last.media_type || input.title != last.title) return false;
-  if (media_type != "text/html") return sha256_hex(input.html) == last.root_blob;
+  // A file streamed to its blob while it was fetched has no bytes in memory, only its hash.
+  if (media_type != "text/html") return input.root_blob.value_or(sha256_hex(input.html)) == last.root_blob;
   auto old_resources = store.resources_of(last.id);
   if (!old_resources.ok()) return old_resources.error();
   std::map<std::string, std::string> before, after;

@@ -124,6 +124,20 @@ Result<json> save(Context& ctx, const json& args) {
   if (!title.ok()) return title.error();
   auto tag_names = string_list(args, "tags");
   if (!tag_names.ok()) return tag_names.error();
+  // "dom": the tab the person is on; "render": a page the extension opened in a background
+  // tab for "Add link" (requested_url then names the link, whatever it redirected to).
+  auto source = optional_string(args, "source");
+  if (!source.ok()) return source.error();
+  const std::string how = source->value_or("dom");
+  if (how != "dom" && how != "render") {
+    return make_error(errc::kBadRequest, "\"source\" must be \"dom\" or \"render\", not \"" + how + "\"");
+  }
+  auto requested_url = optional_string(args, "requested_url");
+  if (!requested_url.ok()) return requested_url.error();
+  if (*requested_url) {
+    auto requested = url::normalize(**requested_url);
+    if (!requested.ok()) return requested.error();
+  }
   // Validate the URL before any work: a capture of chrome://settings has nothing to keep.
   auto normalized = url::normalize(*page_url);
   if (!normalized.ok()) return normalized.error();
@@ -134,7 +148,8 @@ Result<json> save(Context& ctx, const json& args) {
   page.url = *page_url;
   page.html = std::move(*html);
   page.title = title->value_or("");
-  page.source = "dom";
+  page.source = how;
+  page.requested_url = requested_url->value_or("");
   page.tags = std::move(*tag_names);
   return snapshot_and_store(ctx, page, *limits);
 }
@@ -164,7 +179,8 @@ Result<json> add_link(Context& ctx, const json& args, const AddHooks& hooks) {
   auto limits = capture_limits(ctx, args);
   if (!limits.ok()) return limits.error();
   report(ctx, "fetching", json{{"url", *page_url}});
-  auto link = capture::fetch_link(*page_url, ctx.fetcher, *limits, file_limits, hooks.response);
+  auto link = capture::fetch_link(*page_url, ctx.fetcher, *limits, file_limits, &ctx.store.blobs(),
+                                  hooks.response);
   if (!link.ok()) return link.error();
   if (link->file) {
     link->file->tags = std::move(*tag_names);

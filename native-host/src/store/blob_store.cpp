@@ -9,6 +9,7 @@
 #include <boost/filesystem/directory.hpp>
 #include <boost/filesystem/operations.hpp>
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <random>
@@ -130,6 +131,26 @@ const std::string& BlobWriter::finish_hash() {
     hash_.push_back(kHex[digest[i] & 0xF]);
   }
   return hash_;
+}
+
+Result<std::string> BlobWriter::read_head(std::size_t max_bytes) const {
+  if (hash_.empty() || committed_) return make_error(errc::kInternal, "reading back a blob that is not finished");
+  const int fd = ::open(tmp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return io_error("reopening " + tmp_path_.string(), errno);
+  std::string out(std::min(max_bytes, size_), '\0');
+  std::size_t got = 0;
+  while (got < out.size()) {
+    const ssize_t n = ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : EIO;
+      ::close(fd);
+      return io_error("reading " + tmp_path_.string(), err);
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return out;
 }
 
 Status BlobWriter::commit() {

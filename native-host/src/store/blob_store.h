@@ -33,6 +33,10 @@ class BlobWriter {
   const std::string& finish_hash();
   // After finish_hash(): the blob file is complete on disk (or was already). Idempotent.
   Status commit();
+  // After finish_hash(), before commit(): the first max_bytes written, read back from the
+  // temp file, and that file's path (for a reader that takes a path, such as poppler).
+  Result<std::string> read_head(std::size_t max_bytes) const;
+  const boost::filesystem::path& temp_path() const { return tmp_path_; }
 
  private:
   friend class BlobStore;

@@ -148,10 +148,12 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   }
 
   // Blob files first, outside the lock: slow disk work must not hold other hosts up.
-  auto root_hash = blobs_.put(input.html);
+  auto root_hash = input.root_blob ? Result<std::string>(*input.root_blob) : blobs_.put(input.html);
   if (!root_hash.ok()) return root_hash.error();
+  const std::int64_t root_size =
+      input.root_blob ? input.root_size : static_cast<std::int64_t>(input.html.size());
   std::vector<std::optional<std::string>> resource_hashes;
-  std::int64_t total_bytes = static_cast<std::int64_t>(input.html.size());
+  std::int64_t total_bytes = root_size;
   std::int64_t failed = 0;
   for (const auto& res : input.resources) {
     if (res.bytes) {
@@ -183,21 +185,28 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
     if (!st.ok()) return st.error();
     return st->bind(1, hash).bind(2, static_cast<std::int64_t>(bytes.size())).bind(3, at).run();
   };
-  LINKSNAP_TRY(reference_blob(*root_hash, input.html));
+  // A blob that streamed to its file while it was fetched: no bytes to write again, so it
+  // must be there, complete.
+  auto reference_streamed = [&](const std::string& hash, std::int64_t size,
+                                const std::string& url) -> Status {
+    if (!is_sha256_hex(hash) || blobs_.size_of(hash) != size) {
+      return make_error(errc::kIo, "the stored file of " + url + " is missing");
+    }
+    auto st = db_.prepare("INSERT OR IGNORE INTO blobs(hash, size, created_at) VALUES (?1, ?2, ?3)");
+    if (!st.ok()) return st.error();
+    return st->bind(1, hash).bind(2, size).bind(3, at).run();
+  };
+  if (input.root_blob) {
+    LINKSNAP_TRY(reference_streamed(*root_hash, root_size, input.url));
+  } else {
+    LINKSNAP_TRY(reference_blob(*root_hash, input.html));
+  }
   for (std::size_t i = 0; i < input.resources.size(); ++i) {
     const ResourceInput& res = input.resources[i];
     if (res.bytes) {
       LINKSNAP_TRY(reference_blob(*resource_hashes[i], *res.bytes));
     } else if (resource_hashes[i]) {
-      // No bytes to write again: the streamed blob must be there, complete.
-      if (!is_sha256_hex(*resource_hashes[i]) ||
-          blobs_.size_of(*resource_hashes[i]) != res.record.size) {
-        return make_error(errc::kIo, "the stored file of " + res.record.url + " is missing");
-      }
-      auto st = db_.prepare(
-          "INSERT OR IGNORE INTO blobs(hash, size, created_at) VALUES (?1, ?2, ?3)");
-      if (!st.ok()) return st.error();
-      LINKSNAP_TRY(st->bind(1, *resource_hashes[i]).bind(2, res.record.size).bind(3, at).run());
+      LINKSNAP_TRY(reference_streamed(*resource_hashes[i], res.record.size, res.record.url));
     }
   }
 
@@ -239,7 +248,7 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
                    .bind(4, input.url)
                    .bind(5, input.title)
                    .bind(6, *root_hash)
-                   .bind(7, static_cast<std::int64_t>(input.html.size()))
+                   .bind(7, root_size)
                    .bind(8, total_bytes)
                    .bind(9, static_cast<std::int64_t>(input.resources.size()))
                    .bind(10, failed)

@@ -69,6 +69,10 @@ struct SnapshotInput {
   std::string title;   // "" keeps the link's current title
   std::string source;  // "dom" | "fetch" | "render" (headless browser) | "capture"
   std::string html;    // the stored document, UTF-8; for a file (media_type), its bytes
+  // Set: the root streamed to this blob (committed) while it was fetched; `html` is empty
+  // and root_size gives the blob's size. A 256 MiB file never sits in memory.
+  std::optional<std::string> root_blob;
+  std::int64_t root_size = 0;
   std::string media_type = "text/html";
   std::int64_t page_count = 0;  // a PDF's pages
   std::string text;    // visible text, for the search index
