@@ -235,6 +235,22 @@ TEST_F(RefreshCliTest, AMovedPageIsRedirectedWithItsTarget) {
   EXPECT_EQ(r["results"][0]["status"]["redirected_to"], url("moved.html"));
 }
 
+TEST_F(RefreshCliTest, APageThatDoesNotArriveInTimeIsAnError) {
+  serve(page(""));
+  cli_json({"add", url()});
+  server_.set_redirect("/page.html", "/__slow?ms=5000");
+  json r = cli_json({"refresh", "1", "--timeout", "1"});
+  ASSERT_EQ(r["failed"].size(), 1u);
+  EXPECT_EQ(r["failed"][0]["code"], "timeout");
+  const json& status = r["results"][0]["status"];
+  EXPECT_EQ(status["state"], "error");
+  EXPECT_EQ(status["code"], nullptr);
+  EXPECT_EQ(status["detail"], r["failed"][0]["message"]);
+  EXPECT_NE(status["detail"].get<std::string>().find("deadline of 1 s passed"), std::string::npos) << status;
+  EXPECT_EQ(cli_json({"list", "--status", "error"})["links"].size(), 1u);
+  EXPECT_EQ(cli_json({"show", "1"})["snapshots"].size(), 1u);
+}
+
 TEST_F(RefreshCliTest, BadInputRefreshesNothing) {
   serve(page(""));
   cli_json({"add", url()});
@@ -428,6 +444,10 @@ TEST(LinkCheckTest, ClassifiesWhatTheServerDid) {
   EXPECT_EQ(c.outcome, "tls");
   c = classify_check("https://a.test/", 0, "", "timeout", "the capture's deadline of 60 s passed");
   EXPECT_EQ(c.outcome, "timeout");
+  EXPECT_EQ(c.detail, "the capture's deadline of 60 s passed");
+  c = classify_check("https://a.test/", 0, "", "timeout", "could not connect to a.test port 443 within 10 s");
+  EXPECT_EQ(c.outcome, "timeout");
+  EXPECT_EQ(c.detail, "timed out: could not connect to a.test port 443 within 10 s");
   c = classify_check("https://a.test/", 0, "", "fetch_failed", "could not connect to a.test port 443: refused");
   EXPECT_EQ(c.outcome, "other");
   EXPECT_EQ(history::state_of("other"), "error");

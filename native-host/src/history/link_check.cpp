@@ -50,6 +50,11 @@ CheckOutcome classify_check(std::string_view link_url, long http_status, std::st
     c.detail = std::string(error_message);
     if (error_code == errc::kTimeout || error_code == "deadline") {
       c.outcome = "timeout";
+      // The detail is all a reader (and the extension) has to tell the kind: say it.
+      if (error_message.find("timed out") == std::string_view::npos &&
+          error_message.find("deadline") == std::string_view::npos) {
+        c.detail = "timed out: " + c.detail;
+      }
     } else if (error_code == errc::kFetchFailed && error_message.starts_with("could not resolve")) {
       c.outcome = "dns";
     } else if (error_code == errc::kFetchFailed && error_message.find("TLS") != std::string_view::npos) {
