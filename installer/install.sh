@@ -26,6 +26,8 @@ Options:
   --browsers LIST     comma-separated subset of: $(browser_ids | paste -sd, -) (default: all)
   --extension-id ID   Chromium extension id allowed to start the host
                       (default from extension/EXTENSION_ID: $(default_extension_id))
+  --refresh-timer     also add a systemd user timer that runs 'linksnap refresh --due' daily
+                      (links whose schedule is due are taken again; per user, not with --system)
   -h, --help          show this help
 
 Without --system nothing outside PREFIX and your home directory is written.
@@ -34,7 +36,7 @@ EOF
 }
 
 prefix="" system=false deps=true deps_only=false test_deps=false build=true
-build_dir=$LINKSNAP_REPO/build bin_dir="" browsers="" extension_id=""
+build_dir=$LINKSNAP_REPO/build bin_dir="" browsers="" extension_id="" refresh_timer=false
 while (($#)); do
   case $1 in
     --prefix) prefix=${2:?--prefix needs a directory}; shift ;;
@@ -47,6 +49,7 @@ while (($#)); do
     --bin-dir) bin_dir=${2:?--bin-dir needs a directory}; build=false; shift ;;
     --browsers) browsers=${2:?--browsers needs a list}; shift ;;
     --extension-id) extension_id=${2:?--extension-id needs an id}; shift ;;
+    --refresh-timer) refresh_timer=true ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" ;;
   esac
@@ -82,6 +85,12 @@ prefix=$(realpath -m -- "$prefix")
 build_dir=$(realpath -m -- "$build_dir")
 if [[ -n $bin_dir ]]; then bin_dir=$(realpath -m -- "$bin_dir"); fi
 extension_id=${extension_id:-$(default_extension_id)}
+if $refresh_timer && $system; then
+  die "--refresh-timer adds a timer for one user: run install.sh --refresh-timer as that user, without --system"
+fi
+if $refresh_timer && [[ $prefix == *[\"\\]* ]]; then
+  die "--refresh-timer: systemd does not run a program whose path has a quote or a backslash ($prefix/bin/linksnap); choose another --prefix"
+fi
 valid_extension_id "$extension_id" ||
   die "'$extension_id' is not a Chromium extension id (32 letters a-p)"
 
@@ -166,7 +175,30 @@ for id in "${selected[@]}"; do
   written[$manifest]=$BROWSER_LABEL
 done
 
-# --- 5. What to do next ---------------------------------------------------------------
+# --- 5. The refresh timer (opt-in) -----------------------------------------------------
+if $refresh_timer; then
+  units=$(user_unit_dir)
+  render_refresh_service "$prefix/bin/linksnap" >"$work/linksnap-refresh.service"
+  render_refresh_timer >"$work/linksnap-refresh.timer"
+  changed=false
+  for unit in "${LINKSNAP_TIMER_UNITS[@]}"; do
+    install_file 0644 "$work/$unit" "$units/$unit"
+    say "$INSTALL_RESULT" "$units/$unit"
+    if [[ $INSTALL_RESULT == installed ]]; then changed=true; fi
+  done
+  if user_systemd_running; then
+    if $changed; then systemctl --user daemon-reload; fi
+    if ! systemctl --user is-enabled --quiet linksnap-refresh.timer 2>/dev/null; then
+      systemctl --user enable --now linksnap-refresh.timer >/dev/null 2>&1 ||
+        die "could not enable linksnap-refresh.timer: try systemctl --user enable --now linksnap-refresh.timer"
+      say enabled "linksnap-refresh.timer (runs 'linksnap refresh --due' daily)"
+    fi
+  else
+    say note "no user service manager answers here: enable the timer later with systemctl --user enable --now linksnap-refresh.timer"
+  fi
+fi
+
+# --- 6. What to do next ---------------------------------------------------------------
 if [[ ":$PATH:" != *":$prefix/bin:"* ]]; then
   say note "$prefix/bin is not on PATH: browsers do not need it, the linksnap CLI does"
 fi

@@ -221,3 +221,60 @@ ensure_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
+
+# --- The refresh timer (install.sh --refresh-timer) -------------------------------------
+# A systemd *user* timer that runs `linksnap refresh --due` daily: the host is no daemon, so
+# without the browser open nothing else takes the links whose schedule is due.
+LINKSNAP_TIMER_UNITS=(linksnap-refresh.service linksnap-refresh.timer)
+
+user_unit_dir() { printf '%s\n' "$(config_home)/systemd/user"; }
+
+# systemd_quote WORD: WORD as one double-quoted ExecStart argument (systemd.service(5):
+# backslash and quote escaped, % and $ doubled so neither is expanded).
+systemd_quote() {
+  local s=$1
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//%/%%}
+  s=${s//\$/\$\$}
+  printf '"%s"' "$s"
+}
+
+# render_refresh_service LINKSNAP_PATH / render_refresh_timer: the two unit files.
+render_refresh_service() {
+  cat <<UNIT
+[Unit]
+Description=LinkSnap: refresh the saved links whose schedule is due
+
+[Service]
+Type=oneshot
+ExecStart=$(systemd_quote "$1") refresh --due
+Nice=10
+IOSchedulingClass=idle
+# A run takes each link at most once; a capture is bounded at 60 s.
+TimeoutStartSec=6h
+UNIT
+}
+
+render_refresh_timer() {
+  cat <<'UNIT'
+[Unit]
+Description=Daily LinkSnap refresh of the links whose schedule is due
+
+[Timer]
+OnCalendar=daily
+RandomizedDelaySec=1h
+# A day the machine was off is made up at the next start.
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+UNIT
+}
+
+# True when a user service manager answers, and this is not a test run against a fake
+# system root (LINKSNAP_SYSTEM_ROOT): only then is the timer enabled or disabled.
+user_systemd_running() {
+  [[ -z ${LINKSNAP_SYSTEM_ROOT:-} ]] && command -v systemctl >/dev/null &&
+    systemctl --user show-environment >/dev/null 2>&1
+}

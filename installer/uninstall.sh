@@ -9,8 +9,9 @@ usage() {
   cat <<EOF
 Usage: installer/uninstall.sh [options]
 
-Removes linksnap and linksnap-host from PREFIX/bin and the host manifest
-($LINKSNAP_MANIFEST_FILE) of every supported browser: $(browser_ids | paste -sd' ' -).
+Removes linksnap and linksnap-host from PREFIX/bin, the host manifest
+($LINKSNAP_MANIFEST_FILE) of every supported browser: $(browser_ids | paste -sd' ' -),
+and the refresh timer (install.sh --refresh-timer) of a user install.
 
 Options:
   --prefix DIR   the prefix given to install.sh (default ~/.local, or /usr/local with --system)
@@ -69,6 +70,20 @@ while read -r id; do
   # Directories install.sh created for browsers that are not installed.
   prune_empty_dirs "$dir"
 done < <(browser_ids)
+
+# The refresh timer (install.sh --refresh-timer) is per user: only a user uninstall has it.
+if ! $system; then
+  units=$(user_unit_dir)
+  if [[ -e $units/linksnap-refresh.timer ]] && user_systemd_running; then
+    systemctl --user disable --now linksnap-refresh.timer >/dev/null 2>&1 || true
+  fi
+  for unit in "${LINKSNAP_TIMER_UNITS[@]}"; do
+    remove_file "$units/$unit"
+    if [[ $REMOVE_RESULT == removed ]]; then say removed "$units/$unit"; removed=$((removed + 1)); fi
+  done
+  prune_empty_dirs "$units"
+  if user_systemd_running; then systemctl --user daemon-reload >/dev/null 2>&1 || true; fi
+fi
 
 data=$(data_dir)
 if $purge; then

@@ -153,6 +153,48 @@ after=$(snapshot "$HOME"; snapshot "$prefix")
 [[ $before == "$after" ]] || fail "the second run changed files: $(diff <(echo "$before") <(echo "$after"))"
 if grep -q '^installed' "$tmp/out"; then fail "the second run reported installing: $(grep '^installed' "$tmp/out")"; fi
 
+section "--refresh-timer writes a systemd user timer running 'linksnap refresh --due' daily"
+[[ ! -e $HOME/.config/systemd ]] || fail "an install without --refresh-timer wrote $HOME/.config/systemd"
+# Its own HOME and prefix: systemd runs no program whose path has a quote or a backslash,
+# but spaces, '&' and '%' must be quoted and escaped right.
+timer_home=$tmp/timer-home timer_prefix="$tmp/timer pre & 100%"
+mkdir -p "$timer_home"
+run_fails "--refresh-timer with a prefix systemd cannot run is refused" \
+  env HOME="$timer_home" "${install[@]}" "${common[@]}" --prefix "$prefix" --refresh-timer
+grep -q -- "--refresh-timer: systemd does not run a program whose path has a quote" "$tmp/out" ||
+  fail "no reason given: $(cat "$tmp/out")"
+run_fails "--refresh-timer with --system is refused" \
+  env HOME="$timer_home" "${install[@]}" "${common[@]}" --system --prefix "$tmp/p4" --refresh-timer
+grep -q -- '--refresh-timer adds a timer for one user' "$tmp/out" || fail "no reason given: $(cat "$tmp/out")"
+[[ -z $(ls -A "$timer_home") && ! -e $tmp/p4 ]] || fail "a refused --refresh-timer install still wrote files"
+run env HOME="$timer_home" "${install[@]}" "${common[@]}" --prefix "$timer_prefix" --refresh-timer
+cat "$tmp/out"
+units=$timer_home/.config/systemd/user
+service=$units/linksnap-refresh.service timer=$units/linksnap-refresh.timer
+[[ -f $service && -f $timer ]] || fail "--refresh-timer did not write $service and $timer"
+want_exec="ExecStart=\"$tmp/timer pre & 100%%/bin/linksnap\" refresh --due"
+grep -qxF "$want_exec" "$service" || fail "$service: want the line $want_exec, have: $(grep ExecStart "$service")"
+grep -qx 'Type=oneshot' "$service" || fail "$service is not a oneshot service"
+for line in OnCalendar=daily Persistent=true WantedBy=timers.target; do
+  grep -qx "$line" "$timer" || fail "$timer lacks $line"
+done
+grep -q '^note .*systemctl --user enable --now linksnap-refresh.timer' "$tmp/out" ||
+  fail "install.sh did not say how to enable the timer without a user service manager"
+if command -v systemd-analyze >/dev/null; then
+  # The units as systemd reads them, the ExecStart program included (no running systemd needed).
+  if ! systemd-analyze verify "$service" "$timer" >"$tmp/verify" 2>&1; then
+    fail "systemd-analyze verify: $(cat "$tmp/verify")"
+  fi
+else
+  echo "skipped: systemd-analyze is not installed, so systemd did not verify the unit files"
+fi
+before=$(snapshot "$timer_home")
+run env HOME="$timer_home" "${install[@]}" "${common[@]}" --prefix "$timer_prefix" --refresh-timer
+[[ $before == "$(snapshot "$timer_home")" ]] || fail "a second --refresh-timer install changed files"
+run env HOME="$timer_home" "${uninstall[@]}" --prefix "$timer_prefix"
+grep -q "^removed .*linksnap-refresh.timer" "$tmp/out" || fail "uninstall did not say it removed the timer"
+[[ ! -e $timer_home/.config/systemd ]] || fail "uninstall left the refresh timer: $(find "$timer_home/.config/systemd")"
+
 section "--browsers and --extension-id"
 other=$tmp/other-home
 mkdir -p "$other"

@@ -294,6 +294,9 @@ struct TestHttpServer::Impl {
   mutable std::mutex content_types_mu;
   std::map<std::string, std::string> content_types;  // set_content_type() overrides
 
+  mutable std::mutex redirects_mu;
+  std::map<std::string, std::pair<int, std::string>> redirects;  // set_redirect(): path -> code, Location
+
   std::mutex bomb_mu;
   std::map<std::size_t, std::shared_ptr<const std::string>> bombs;
   std::atomic<std::size_t> cookie_responses{0};  // names /__cookies' cookies apart
@@ -415,6 +418,15 @@ struct TestHttpServer::Impl {
   }
 
   Response route(const Request& req, bool& keep_alive) {
+    {
+      std::lock_guard lock(redirects_mu);
+      const auto moved = redirects.find(req.path);
+      if (moved != redirects.end()) {
+        Response r = text_response(moved->second.first, "moved to " + moved->second.second + "\n");
+        r.headers.emplace_back("Location", moved->second.second);
+        return r;
+      }
+    }
     if (req.path.starts_with("/__status/")) {
       const auto code = parse_size(std::string_view(req.path).substr(10));
       if (!code || *code < 200 || *code > 599) return text_response(400, "bad status code\n");
@@ -806,6 +818,16 @@ void TestHttpServer::set_content_type(const std::string& path_or_extension,
                                       std::string content_type) {
   std::lock_guard lock(impl_->content_types_mu);
   impl_->content_types[path_or_extension] = std::move(content_type);
+}
+
+void TestHttpServer::set_redirect(const std::string& path, std::string location, int code) {
+  std::lock_guard lock(impl_->redirects_mu);
+  impl_->redirects[path] = {code, std::move(location)};
+}
+
+void TestHttpServer::clear_redirect(const std::string& path) {
+  std::lock_guard lock(impl_->redirects_mu);
+  impl_->redirects.erase(path);
 }
 
 uint16_t TestHttpServer::port() const { return impl_->port; }

@@ -53,6 +53,11 @@ class TestHttpServer {
   // comes from the extension, with "; charset=utf-8" for text/*. Thread-safe.
   void set_content_type(const std::string& path_or_extension, std::string content_type);
 
+  // Answers requests for `path` (exactly, no query) with a redirect to `location` (status
+  // `code`) instead of the file, until clear_redirect(path): a page that moves. Thread-safe.
+  void set_redirect(const std::string& path, std::string location, int code = 301);
+  void clear_redirect(const std::string& path);
+
   // Closes the listener and every connection, wakes sleeping handlers and joins all threads.
   // Idempotent; safe to call while clients are still connected.
   void stop();

@@ -305,7 +305,7 @@ Result<store::SnapshotInput> file_snapshot(std::string_view final_url, std::stri
 
 Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
                                const net::FetchLimits& limits, const FileLimits& file_limits,
-                               const store::BlobStore* blobs) {
+                               const store::BlobStore* blobs, LinkResponse* response) {
   LINKSNAP_TRY(check_fetchable(url));
   net::FetchLimits link_limits = limits;
   link_limits.max_bytes_per_response = std::max(limits.max_bytes_per_response, file_limits.max_file_bytes);
@@ -315,6 +315,7 @@ Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
   std::shared_ptr<SpoolSink> sink;
   if (blobs != nullptr) sink = std::make_shared<SpoolSink>(*blobs, kSpoolMemoryBytes);
   net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0, sink}, link_limits);
+  if (response) *response = LinkResponse{r.http_status, r.final_url, r.error_code, r.error_message};
   if (!r.transport_ok()) {
     // Nothing arrived before the capture's deadline: for the caller a timeout like any other.
     if (r.error_code == errc::kDeadline) return make_error(errc::kTimeout, r.error_message);

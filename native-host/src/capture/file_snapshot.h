@@ -33,14 +33,24 @@ struct FetchedLink {
   std::string media_type;  // what the response turned out to be (mime_sniff.h)
 };
 
+// What the server did with the request for a link itself, whatever came of it (a link check
+// records it: history/link_check.h).
+struct LinkResponse {
+  long http_status = 0;        // of the final answer; 0 when none arrived
+  std::string final_url;       // after redirects
+  std::string error_code;      // the fetch's, "" when an HTTP answer arrived
+  std::string error_message;
+};
+
 // Fetches url once (up to file_limits.max_file_bytes; an HTML page still up to
 // limits.max_bytes_per_response). With `blobs`, a body larger than a page streams into a new
 // blob there (committed when it is a file worth keeping) and the file comes back with
 // root_blob set; without, it is held in memory. Errors as fetch_page's, too_large over a
-// limit, and the file's own (a malformed SVG is refused, not stored).
+// limit, and the file's own (a malformed SVG is refused, not stored). `response`, when
+// given, is filled in once the fetch ran (also when it failed).
 Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
                                const net::FetchLimits& limits, const FileLimits& file_limits,
-                               const store::BlobStore* blobs = nullptr);
+                               const store::BlobStore* blobs = nullptr, LinkResponse* response = nullptr);
 
 // A response body that is not HTML made into a snapshot: `media_type` from
 // sniff_media_type, `content_type` the header (for a text file's charset).

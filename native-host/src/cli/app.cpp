@@ -12,6 +12,7 @@
 
 #include "capture/file_snapshot.h"
 #include "capture/page_snapshot.h"
+#include "cli/history_format.h"
 #include "cli/import_format.h"
 #include "cli/text_format.h"
 #include "commands/command.h"
@@ -125,6 +126,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   list->add_option("--tag,-t", tag_opts,
                    "Only links with this tag or one below it (repeatable: all must match)");
   list->add_option("--limit", limit, "At most this many links")->check(CLI::Range(1, 10000));
+  std::string status_filter;
+  list->add_option("--status", status_filter,
+                   "Only links whose last check (`linksnap refresh`) found them ok, redirected, "
+                   "broken (404 or 410) or error (unreachable)")
+      ->check(CLI::IsMember({"ok", "redirected", "broken", "error"}));
 
   auto* search =
       app.add_subcommand("search", "Find links by words of their title, URL, text or tags");
@@ -188,6 +194,30 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   imp->add_option("--root-folder", root_folders, root_folder_help);
   imp->add_flag("--keep-root-folders", keep_root_folders,
                 "Keep every folder as a tag, the browsers' own roots too");
+
+  std::vector<std::int64_t> refresh_ids;
+  std::string refresh_tag;
+  bool refresh_due = false;
+  auto* refresh = app.add_subcommand(
+      "refresh", "Take links again: a new snapshot only when the page changed, and a check of "
+                 "each link (ok, redirected, broken, unreachable) either way");
+  refresh->add_option("ids", refresh_ids, "Link ids")->check(CLI::PositiveNumber);
+  refresh->add_option("--tag,-t", refresh_tag, "Every link with this tag or one below it");
+  refresh->add_flag("--due", refresh_due, "Every link whose schedule says it is due (`linksnap schedule`)");
+  refresh->add_option("--jobs,-j", jobs, "Links taken at once (default 4; 2 per host at most)")
+      ->check(CLI::Range(1, 32));
+  refresh->add_option("--timeout", timeout_seconds, "Seconds each capture may take (default 60)")
+      ->check(CLI::Range(1, 3600));
+
+  std::vector<std::string> schedule_args;
+  std::string schedule_tag;
+  auto* sched = app.add_subcommand(
+      "schedule", "How often `linksnap refresh --due` takes a link or a tag's links: "
+                  "`schedule ID 7d`, `schedule --tag news 1d`, `schedule ID off`; alone, list them");
+  sched->add_option("args", schedule_args,
+                    "[ID] INTERVAL: 30m, 12h, 1d, 2w; off; inherit (a link follows its tags again)")
+      ->expected(0, 2);
+  sched->add_option("--tag,-t", schedule_tag, "The tag (and the tags below it)");
 
   std::string archive_file;
   bool restore_force = false;
@@ -263,6 +293,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     inv.command = "list";
     set_tags(tag_opts);
     if (limit > 0) inv.args["limit"] = limit;
+    if (!status_filter.empty()) inv.args["status"] = status_filter;
   } else if (search->parsed()) {
     inv.command = "search";
     inv.args["query"] = query;
@@ -304,6 +335,44 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       inv.out_file = bookmarks_file.empty() ? json_file : bookmarks_file;
       if (!export_tag.empty()) inv.args["tag"] = export_tag;
       if (!export_query.empty()) inv.args["search"] = export_query;
+    }
+  } else if (refresh->parsed()) {
+    const int chosen = !refresh_ids.empty() + !refresh_tag.empty() + refresh_due;
+    if (chosen != 1) {
+      err << "linksnap refresh: give link ids, --tag TAG or --due (one of them)\n";
+      return 2;
+    }
+    inv.command = "refresh";
+    if (!refresh_ids.empty()) inv.args["ids"] = refresh_ids;
+    if (!refresh_tag.empty()) inv.args["tag"] = refresh_tag;
+    if (refresh_due) inv.args["due"] = true;
+    if (jobs > 0) inv.args["jobs"] = jobs;
+    if (timeout_seconds > 0) inv.args["timeout"] = timeout_seconds;
+  } else if (sched->parsed()) {
+    inv.command = "schedule";
+    if (!schedule_tag.empty()) {
+      if (schedule_args.size() != 1) {
+        err << "linksnap schedule: --tag TAG takes one interval (e.g. 1d) or off\n";
+        return 2;
+      }
+      inv.args = {{"tag", schedule_tag}, {"every", schedule_args[0]}};
+    } else if (schedule_args.size() == 2) {
+      std::int64_t link_id = 0;
+      try {
+        std::size_t used = 0;
+        link_id = std::stoll(schedule_args[0], &used);
+        if (used != schedule_args[0].size()) link_id = 0;
+      } catch (const std::exception&) {
+        link_id = 0;
+      }
+      if (link_id <= 0) {
+        err << "linksnap schedule: \"" << schedule_args[0] << "\" is not a link id\n";
+        return 2;
+      }
+      inv.args = {{"id", link_id}, {"every", schedule_args[1]}};
+    } else if (!schedule_args.empty()) {
+      err << "linksnap schedule: give a link id and an interval (schedule 3 7d), or --tag TAG and an interval\n";
+      return 2;
     }
   } else if (backup->parsed() || restore->parsed()) {
     inv.command = backup->parsed() ? "backup" : "restore";
@@ -399,11 +468,14 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   commands::Context ctx{*store, fetcher, net::FetchLimits{}, {}};
   const bool progress_on_terminal = ::isatty(STDERR_FILENO) != 0;
   bool bar_drawn = false;
-  if (inv.command == "import") {
+  if (inv.command == "import" || inv.command == "refresh") {
     ctx.progress = [&](const json& event) {
-      if (event.value("stage", "") != "snapshotting") return;
+      const std::string stage = event.value("stage", "");
+      if (stage != "snapshotting" && stage != "refreshing") return;
       if (progress_on_terminal) {
-        err << format_progress_bar(event, terminal_width()) << std::flush;
+        err << format_progress_bar(event, terminal_width(),
+                                   stage == "refreshing" ? "links checked" : "snapshots")
+            << std::flush;
         bar_drawn = true;
       } else {
         err << format_progress_line(event) << std::flush;
@@ -470,6 +542,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << "Exported " << r.at("links").get<std::int64_t>() << " links to " << inv.out_file << ".\n";
   } else if (inv.command == "import") {
     out << format_import(r, import_snapshot);
+  } else if (inv.command == "refresh") {
+    out << format_refresh(r);
+  } else if (inv.command == "schedule") {
+    out << format_schedules(r);
   } else {
     out << format_tags(r.at("tags"));
   }

@@ -56,11 +56,11 @@ std::string format_progress_line(const json& e) {
          e.value("error", json::object()).value("message", "") + "\n";
 }
 
-std::string format_progress_bar(const json& e, std::size_t width) {
+std::string format_progress_bar(const json& e, std::size_t width, std::string_view items) {
   const std::size_t done = e.value("done", std::size_t{0});
   const std::size_t total = std::max<std::size_t>(1, e.value("total", std::size_t{1}));
   const std::string counts = " " + std::to_string(done) + "/" + std::to_string(total) +
-                             " snapshots, " + std::to_string(e.value("failed", 0)) + " failed";
+                             " " + std::string(items) + ", " + std::to_string(e.value("failed", 0)) + " failed";
   const std::size_t bar = width > counts.size() + 12 ? std::min<std::size_t>(40, width - counts.size() - 3) : 10;
   const std::size_t filled = bar * std::min(done, total) / total;
   return "\r[" + std::string(filled, '#') + std::string(bar - filled, '.') + "]" + counts;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace linksnap::cli {
 
@@ -16,7 +17,9 @@ std::string format_import(const nlohmann::json& summary, bool with_snapshots);
 std::string format_progress_line(const nlohmann::json& event);
 
 // The same event as a progress bar to redraw in place on a terminal (no newline, starts
-// with '\r'), `width` columns wide at most.
-std::string format_progress_bar(const nlohmann::json& event, std::size_t width);
+// with '\r'), `width` columns wide at most; `items` names what is counted ("links checked"
+// for refresh's "refreshing" events).
+std::string format_progress_bar(const nlohmann::json& event, std::size_t width,
+                                std::string_view items = "snapshots");
 
 }  // namespace linksnap::cli

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "cli/history_format.h"
 #include "util/clock.h"
 #include "util/utf8.h"
 
@@ -56,6 +57,18 @@ std::string local_time(const json& iso) {
 std::string title_or_url(const json& link) {
   const std::string title = link.value("title", "");
   return title.empty() ? link.value("url", "") : title;
+}
+
+// What the link's last check found, in front of its title when it is not plain ok: "[404] ",
+// "[moved] ", "[unreachable] ".
+std::string status_mark(const json& link) {
+  if (!link.contains("status") || !link.at("status").is_object()) return "";
+  const json& st = link.at("status");
+  const std::string state = st.value("state", "");
+  if (state == "broken") return "[" + std::to_string(st.value("code", 0)) + "] ";
+  if (state == "redirected") return "[moved] ";
+  if (state == "error") return "[unreachable] ";
+  return "";
 }
 
 std::string human_bytes(std::int64_t n) {
@@ -149,7 +162,7 @@ std::string format_links(const json& links, std::size_t width) {
   s << pad("ID", id_w) << "  " << pad("SAVED", time_w) << "  " << pad("TITLE", title_w) << "  TAGS\n";
   for (const auto& l : links) {
     s << pad(std::to_string(l.at("id").get<std::int64_t>()), id_w) << "  "
-      << pad(local_time(l.at("last_captured_at")), time_w) << "  " << pad(title_or_url(l), title_w)
+      << pad(local_time(l.at("last_captured_at")), time_w) << "  " << pad(status_mark(l) + title_or_url(l), title_w)
       << "  " << fit_width(join_tags(l.at("tags")), tags_w) << "\n";
   }
   return s.str();
@@ -178,6 +191,9 @@ std::string format_show(const json& result) {
     << "  tags:    " << join_tags(link.at("tags")) << "\n"
     << "  created: " << local_time(link.at("created_at")) << "\n";
   if (!link.value("note", "").empty()) s << "  note:    " << link.value("note", "") << "\n";
+  if (link.contains("status") && link.at("status").is_object()) {
+    s << "  status:  " << format_status(link.at("status")) << "\n";
+  }
   s << "Snapshots (" << result.at("snapshots").size() << "):\n";
   for (const auto& snap : result.at("snapshots")) {
     s << "  " << pad(std::to_string(snap.at("id").get<std::int64_t>()), 5) << "  "

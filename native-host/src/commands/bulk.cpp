@@ -161,19 +161,29 @@ std::vector<BulkOutcome> run_bulk(const std::vector<BulkItem>& items, const Bulk
   return outcomes;
 }
 
+WorkerStores::WorkerStores(Context& ctx, int jobs)
+    : ctx_(&ctx),
+      stores_(std::make_shared<std::vector<std::unique_ptr<store::Store>>>(
+          static_cast<std::size_t>(std::max(1, jobs)))) {}
+
+Result<store::Store*> WorkerStores::get(std::size_t worker) {
+  auto& slot = stores_->at(worker);
+  if (!slot) {
+    auto opened = store::Store::open(ctx_->store.data_dir(), ctx_->store.clock());
+    if (!opened.ok()) return opened.error();
+    slot = std::make_unique<store::Store>(std::move(*opened));
+  }
+  return slot.get();
+}
+
 BulkTask make_snapshot_task(Context& ctx, int jobs) {
-  auto stores = std::make_shared<std::vector<std::unique_ptr<store::Store>>>(
-      static_cast<std::size_t>(std::max(1, jobs)));
-  return [&ctx, stores](std::size_t worker, const BulkItem& item) -> Result<nlohmann::json> {
-    auto& slot = stores->at(worker);
-    if (!slot) {
-      auto opened = store::Store::open(ctx.store.data_dir(), ctx.store.clock());
-      if (!opened.ok()) return opened.error();
-      slot = std::make_unique<store::Store>(std::move(*opened));
-    }
+  WorkerStores stores(ctx, jobs);
+  return [&ctx, stores](std::size_t worker, const BulkItem& item) mutable -> Result<nlohmann::json> {
+    auto store = stores.get(worker);
+    if (!store.ok()) return store.error();
     // Exactly what `add` does (save_commands.cpp) — files, the capture's deadline, assets
     // streamed to disk — on this worker's own store connection.
-    Context worker_ctx{*slot, ctx.fetcher, ctx.fetch_limits, {}};
+    Context worker_ctx{**store, ctx.fetcher, ctx.fetch_limits, {}};
     auto added = add(worker_ctx, nlohmann::json{{"url", item.url}});
     if (!added.ok()) return added.error();
     return nlohmann::json{{"link", (*added)["link"]}, {"snapshot", (*added)["snapshot"]}};

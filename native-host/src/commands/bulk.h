@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -53,6 +54,19 @@ std::vector<BulkOutcome> run_bulk(const std::vector<BulkItem>& items, const Bulk
 
 // The message of an item the deadline left unstarted.
 std::string bulk_deadline_message(std::chrono::milliseconds deadline);
+
+// One Store per worker on ctx.store's data dir, each opened on its worker's first use (a
+// Store belongs to one thread). Shared by copies of a task.
+class WorkerStores {
+ public:
+  WorkerStores(Context& ctx, int jobs);
+  // The worker's own store; opening it may fail (the disk, a lock held too long).
+  Result<store::Store*> get(std::size_t worker);
+
+ private:
+  Context* ctx_;
+  std::shared_ptr<std::vector<std::unique_ptr<store::Store>>> stores_;
+};
 
 // A task that fetches the item's URL and stores a snapshot of it, as `add` does, each worker
 // with its own Store on ctx.store's data dir (one Store per thread) and ctx.fetcher (a

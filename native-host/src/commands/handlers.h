@@ -23,6 +23,10 @@ Result<json> view(Context& ctx, const json& args);
 Result<json> export_snapshot(Context& ctx, const json& args);
 // What changed between two snapshots of a link (history_commands.cpp).
 Result<json> diff(Context& ctx, const json& args);
+// Taking links again: a snapshot only when the content changed, a check recorded either way;
+// and the schedules `refresh --due` follows (refresh_commands.cpp).
+Result<json> refresh(Context& ctx, const json& args);
+Result<json> schedule(Context& ctx, const json& args);
 // Changing links.
 Result<json> update(Context& ctx, const json& args);
 Result<json> remove_link(Context& ctx, const json& args);

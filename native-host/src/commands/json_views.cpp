@@ -52,4 +52,24 @@ json hit_json(const store::SearchHit& h) {
   return j;
 }
 
+json status_json(const store::LinkStatus& s) {
+  return json{{"state", s.state},
+              {"code", s.http_status ? json(*s.http_status) : json(nullptr)},
+              {"detail", s.detail},
+              {"checked_at", s.checked_at},
+              {"redirected_to", s.redirected_to.empty() ? json(nullptr) : json(s.redirected_to)}};
+}
+
+Status attach_statuses(store::Store& store, json& links) {
+  std::vector<std::int64_t> ids;
+  for (const auto& l : links) ids.push_back(l.at("id").get<std::int64_t>());
+  auto statuses = store::statuses_of(store, ids);
+  if (!statuses.ok()) return statuses.error();
+  for (auto& l : links) {
+    const auto it = statuses->find(l.at("id").get<std::int64_t>());
+    l["status"] = it == statuses->end() ? json(nullptr) : status_json(it->second);
+  }
+  return ok_status();
+}
+
 }  // namespace linksnap::commands

@@ -24,7 +24,9 @@ Result<json> lookup(Context& ctx, const json& args) {
     if (link.error().code == errc::kNotFound) return json{{"link", nullptr}};
     return link.error();
   }
-  return json{{"link", link_json(*link)}};
+  json one = json::array({link_json(*link)});
+  LINKSNAP_TRY(attach_statuses(ctx.store, one));
+  return json{{"link", one[0]}};
 }
 
 Result<json> list(Context& ctx, const json& args) {
@@ -34,10 +36,13 @@ Result<json> list(Context& ctx, const json& args) {
   if (!limit.ok()) return limit.error();
   auto offset = optional_offset(args, "offset");
   if (!offset.ok()) return offset.error();
-  auto links = ctx.store.list_links({*tag_names, *limit, *offset});
+  auto status = optional_string(args, "status");
+  if (!status.ok()) return status.error();
+  auto links = ctx.store.list_links({*tag_names, *limit, *offset}, status->value_or(""));
   if (!links.ok()) return links.error();
   json items = json::array();
   for (const auto& l : *links) items.push_back(link_json(l));
+  LINKSNAP_TRY(attach_statuses(ctx.store, items));
   return json{{"links", items}};
 }
 
@@ -52,6 +57,7 @@ Result<json> search(Context& ctx, const json& args) {
   if (!hits.ok()) return hits.error();
   json items = json::array();
   for (const auto& h : *hits) items.push_back(hit_json(h));
+  LINKSNAP_TRY(attach_statuses(ctx.store, items));
   return json{{"results", items}};
 }
 
@@ -64,7 +70,9 @@ Result<json> show(Context& ctx, const json& args) {
   if (!snapshots.ok()) return snapshots.error();
   json snaps = json::array();
   for (const auto& s : *snapshots) snaps.push_back(snapshot_json(s));
-  json result{{"link", link_json(*link)}, {"snapshots", snaps}, {"resources", json::array()}};
+  json one = json::array({link_json(*link)});
+  LINKSNAP_TRY(attach_statuses(ctx.store, one));
+  json result{{"link", one[0]}, {"snapshots", snaps}, {"resources", json::array()}};
   if (!snapshots->empty()) {
     auto resources = ctx.store.resources_of(snapshots->front().id);
     if (!resources.ok()) return resources.error();

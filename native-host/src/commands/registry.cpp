@@ -15,6 +15,8 @@ const std::vector<CommandInfo>& all_commands() {
       {"search", search, false},
       {"show", show, false},
       {"diff", diff, false},
+      {"refresh", refresh, false},
+      {"schedule", schedule, true},
       {"view", view, false},
       {"export", export_snapshot, false},
       {"update", update, true},

@@ -7,6 +7,7 @@
 #include "capture/file_snapshot.h"
 #include "capture/page_snapshot.h"
 #include "capture/render.h"
+#include "commands/add_hooks.h"
 #include "commands/args.h"
 #include "commands/handlers.h"
 #include "commands/json_views.h"
@@ -62,7 +63,7 @@ class BlobFileSink final : public capture::AssetSink {
 };
 
 Result<json> snapshot_and_store(Context& ctx, const capture::Page& page,
-                                const net::FetchLimits& limits) {
+                                const net::FetchLimits& limits, const AddHooks& hooks = {}) {
   report(ctx, "processing");
   store::BackgroundBlobWriter writer(ctx.store.blobs());
   auto input = capture::build_snapshot(
@@ -73,6 +74,14 @@ Result<json> snapshot_and_store(Context& ctx, const capture::Page& page,
         return std::make_shared<BlobFileSink>(std::move(*blob), writer);
       });
   if (!input.ok()) return input.error();
+  if (hooks.should_store) {
+    auto keep = hooks.should_store(*input);
+    if (!keep.ok()) return keep.error();
+    if (!*keep) {
+      LINKSNAP_TRY(writer.finish());
+      return json{{"stored", false}};
+    }
+  }
   report(ctx, "storing");
   writer.add(input->html);
   LINKSNAP_TRY(writer.finish());
@@ -84,7 +93,12 @@ Result<json> snapshot_and_store(Context& ctx, const capture::Page& page,
 }
 
 // A link that is not an HTML page: its snapshot is the file itself (file_snapshot.h).
-Result<json> store_file(Context& ctx, const store::SnapshotInput& input) {
+Result<json> store_file(Context& ctx, const store::SnapshotInput& input, const AddHooks& hooks) {
+  if (hooks.should_store) {
+    auto keep = hooks.should_store(input);
+    if (!keep.ok()) return keep.error();
+    if (!*keep) return json{{"stored", false}};
+  }
   report(ctx, "storing");
   auto saved = ctx.store.save_snapshot(input);
   if (!saved.ok()) return saved.error();
@@ -140,7 +154,9 @@ Result<json> save(Context& ctx, const json& args) {
   return snapshot_and_store(ctx, page, *limits);
 }
 
-Result<json> add(Context& ctx, const json& args) {
+Result<json> add(Context& ctx, const json& args) { return add_link(ctx, args, {}); }
+
+Result<json> add_link(Context& ctx, const json& args, const AddHooks& hooks) {
   auto page_url = required_string(args, "url");
   if (!page_url.ok()) return page_url.error();
   auto tag_names = string_list(args, "tags");
@@ -163,11 +179,12 @@ Result<json> add(Context& ctx, const json& args) {
   auto limits = capture_limits(ctx, args);
   if (!limits.ok()) return limits.error();
   report(ctx, "fetching", json{{"url", *page_url}});
-  auto link = capture::fetch_link(*page_url, ctx.fetcher, *limits, file_limits, &ctx.store.blobs());
+  auto link = capture::fetch_link(*page_url, ctx.fetcher, *limits, file_limits, &ctx.store.blobs(),
+                                  hooks.response);
   if (!link.ok()) return link.error();
   if (link->file) {
     link->file->tags = std::move(*tag_names);
-    return store_file(ctx, *link->file);
+    return store_file(ctx, *link->file, hooks);
   }
   capture::Page& page = *link->page;
   if (*render == capture::RenderMode::kAlways ||
@@ -185,7 +202,7 @@ Result<json> add(Context& ctx, const json& args) {
     }
   }
   page.tags = std::move(*tag_names);
-  return snapshot_and_store(ctx, page, *limits);
+  return snapshot_and_store(ctx, page, *limits, hooks);
 }
 
 }  // namespace linksnap::commands

@@ -128,6 +128,49 @@ UPDATE search_index SET tags = coalesce((SELECT group_concat('t' || tt.token, ' 
 INSERT INTO search_index(search_index) VALUES ('optimize');
 CREATE INDEX links_by_update ON links(updated_at DESC, id DESC);
 )sql",
+    // 4 (history): link checks and refresh schedules (store/link_status.h). Self-contained:
+    // it only adds tables, so it can be renumbered against other additive steps.
+    R"sql(
+-- Every check of a link by `refresh`: what the server did, and whether a snapshot was stored.
+-- Kept per link up to a bound (link_status.cpp); the newest is also in link_status.
+CREATE TABLE link_checks (
+  id            INTEGER PRIMARY KEY,
+  link_id       INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+  checked_at    TEXT NOT NULL,
+  outcome       TEXT NOT NULL CHECK (outcome IN ('ok', 'redirected', 'http_404', 'http_410',
+                                                 'http_error', 'dns', 'tls', 'timeout', 'other')),
+  http_status   INTEGER,                    -- NULL when no HTTP answer arrived
+  redirected_to TEXT,                       -- the final URL when it is not the link's
+  detail        TEXT NOT NULL DEFAULT '',   -- "unchanged", "404 Not Found", an error message
+  snapshot_id   INTEGER REFERENCES snapshots(id) ON DELETE SET NULL  -- stored by this check
+);
+CREATE INDEX link_checks_by_link ON link_checks(link_id, id);
+-- The newest check of each link, one row per link: what list --status filters on.
+CREATE TABLE link_status (
+  link_id       INTEGER PRIMARY KEY REFERENCES links(id) ON DELETE CASCADE,
+  state         TEXT NOT NULL CHECK (state IN ('ok', 'redirected', 'broken', 'error')),
+  outcome       TEXT NOT NULL,
+  http_status   INTEGER,
+  redirected_to TEXT,
+  detail        TEXT NOT NULL DEFAULT '',
+  checked_at    TEXT NOT NULL
+);
+CREATE INDEX link_status_by_state ON link_status(state, link_id);
+-- How often `refresh --due` takes a link: its own schedule (0 = never, whatever its tags say)
+-- or the shortest of the schedules of its tags (a tag's covers the tags below it). A tag's is
+-- kept by name, not by tags.id: "news" may exist only as the parent of "news/tech", and a
+-- schedule outlives the tag rows that come and go with the links.
+CREATE TABLE refresh_schedules (
+  id               INTEGER PRIMARY KEY,
+  link_id          INTEGER UNIQUE REFERENCES links(id) ON DELETE CASCADE,
+  tag_name         TEXT,
+  tag_fold         TEXT UNIQUE,             -- case-folded tag name, as tags.fold
+  interval_seconds INTEGER NOT NULL CHECK (interval_seconds >= 0),
+  created_at       TEXT NOT NULL,
+  CHECK ((link_id IS NULL) != (tag_fold IS NULL)),
+  CHECK (tag_fold IS NULL OR interval_seconds > 0)
+);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "store/cjk_tokenizer.h"
+#include "store/link_status.h"
 #include "store/schema.h"
 #include "store/search_query.h"
 #include "store/tag_name.h"
@@ -344,10 +345,16 @@ Result<LinkRecord> Store::find_link_by_url(std::string_view url) {
   return std::move(links->front());
 }
 
-Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options) {
+Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options, std::string_view status) {
   std::vector<std::string> args;
   auto filter = tag_filter_sql(options.tags, 1, args);
   if (!filter.ok()) return filter.error();
+  if (!status.empty()) {
+    auto by_status = status_filter_sql(status, static_cast<int>(args.size()) + 1);
+    if (!by_status.ok()) return by_status.error();
+    args.emplace_back(status);
+    *filter += *by_status;
+  }
   return query_links("1" + *filter, "l.updated_at DESC, l.id DESC", args, options.limit, options.offset);
 }
 

@@ -155,7 +155,9 @@ class Store {
   Result<LinkRecord> get_link(std::int64_t id);
   // Looks a link up by any URL of the page (normalized first); not_found if none.
   Result<LinkRecord> find_link_by_url(std::string_view url);
-  Result<std::vector<LinkRecord>> list_links(const ListOptions& options);
+  // `status` "" lists any link; else only those whose newest check found that state
+  // (link_status.h: ok, redirected, broken, error).
+  Result<std::vector<LinkRecord>> list_links(const ListOptions& options, std::string_view status = "");
   Result<std::vector<SearchHit>> search(const SearchOptions& options);
 
   Result<std::vector<SnapshotRecord>> snapshots_of(std::int64_t link_id);
