@@ -241,8 +241,16 @@ Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
     return make_error(errc::kTooLarge, file_too_large_message(url, file_limits.max_file_bytes));
   }
   const std::string final_url = r.final_url.empty() ? std::string(url) : r.final_url;
+  // An SVG is sanitized and text made UTF-8: for a WARC the bytes as received are kept too
+  // (other files are stored as they came).
+  std::optional<std::string> received;
+  const FileKind kind = kind_of(link.media_type);
+  if (kind == FileKind::kSvg || kind == FileKind::kText) received = r.body;
   auto file = file_snapshot(final_url, url, link.media_type, r.content_type, std::move(r.body));
   if (!file.ok()) return file.error();
+  file->request_head = std::move(r.request_head);
+  file->response_head = std::move(r.response_head);
+  if (received && *received != file->html) file->original_bytes = std::move(received);
   link.file = std::move(*file);
   return link;
 }

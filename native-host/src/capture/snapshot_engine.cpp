@@ -108,6 +108,9 @@ struct Node {
   std::string hash;
   std::string error_code, error_message;
   std::size_t fetched_size = 0;
+  // For a WARC: the exchange, and a container's bytes as the server sent them (decoded).
+  std::string request_head, response_head;
+  std::optional<std::string> original;
 
   std::set<std::size_t> children;  // not done yet
   std::vector<std::size_t> parents;
@@ -163,11 +166,14 @@ class Engine {
       if (!n.final_url.empty()) in.record.final_url = n.final_url;
       in.record.mime = n.mime;
       if (n.http_status > 0) in.record.http_status = n.http_status;
+      in.record.request_head = std::move(n.request_head);
+      in.record.response_head = std::move(n.response_head);
       if (n.ok && n.streamed) {
         in.record.size = static_cast<std::int64_t>(n.fetched_size);
         in.record.blob = n.hash;
       } else if (n.ok) {
         in.record.size = static_cast<std::int64_t>(n.bytes.size());
+        if (n.original && *n.original != n.bytes) in.original_bytes = std::move(n.original);
         in.bytes = std::move(n.bytes);
       } else {
         in.record.size = static_cast<std::int64_t>(n.fetched_size);
@@ -413,6 +419,7 @@ class Engine {
     n.error_message = std::move(message);
     n.bytes.clear();
     n.text.clear();
+    n.original.reset();
     n.sink.reset();  // the last owner of a sink removes its unfinished blob file
     propagate(id);
   }
@@ -458,6 +465,8 @@ class Engine {
     n.final_url = r.final_url.empty() ? r.url : r.final_url;
     n.http_status = r.http_status;
     n.fetched_size = r.body_size;
+    n.request_head = std::move(r.request_head);
+    n.response_head = std::move(r.response_head);
     if (!r.transport_ok()) {
       fail(id, r.error_code, r.error_message);
       return;
@@ -472,11 +481,13 @@ class Engine {
       n.container = true;
       n.mime = "text/css";
       n.text = stylesheet_to_utf8(r.content_type, r.body);
+      n.original = std::move(r.body);
     } else if (n.kind == ResourceKind::kDocument && is_html_type(n.mime)) {
       n.container = true;
       n.mime = "text/html";
       auto utf8 = charset::to_utf8(r.body, charset::detect_html(r.content_type, r.body));
       n.text = utf8.ok() ? std::move(*utf8) : charset::sanitize_utf8(r.body);
+      n.original = std::move(r.body);
     } else if (n.sink) {  // an asset that streamed to its blob file
       Result<std::string> hash = n.sink->finish();
       n.sink.reset();

@@ -43,6 +43,11 @@ struct SnapshotRecord {
   std::int64_t failed_count = 0;
   std::string media_type = "text/html";  // of the root blob: "application/pdf", "image/png", ...
   std::int64_t page_count = 0;           // a PDF's pages; 0 for anything not paged
+  // For a WARC (schema 4): the page's HTTP exchange ("" when none was kept: a DOM capture, or
+  // a snapshot from before), and the document as received when root_blob is rewritten.
+  std::string request_head;
+  std::string response_head;
+  std::optional<std::string> original_blob;
 };
 
 struct ResourceRecord {
@@ -54,6 +59,11 @@ struct ResourceRecord {
   std::int64_t size = 0;
   std::optional<std::string> error_code;
   std::optional<std::string> error_message;
+  // For a WARC (schema 4): the exchange's raw heads ("" when not kept) and, for a stylesheet or
+  // frame whose blob is rewritten, the bytes as the server sent them (decoded).
+  std::string request_head;
+  std::string response_head;
+  std::optional<std::string> original_blob;
 };
 
 // One fetched or failed resource handed to save_snapshot; `bytes` set when it was fetched, or
@@ -61,6 +71,7 @@ struct ResourceRecord {
 struct ResourceInput {
   ResourceRecord record;
   std::optional<std::string> bytes;
+  std::optional<std::string> original_bytes;  // stored as record.original_blob
 };
 
 struct SnapshotInput {
@@ -74,6 +85,11 @@ struct SnapshotInput {
   std::string text;    // visible text, for the search index
   std::vector<ResourceInput> resources;
   std::vector<std::string> tags;  // added to the link (not replacing its tags)
+  // For a WARC: the page's exchange, and the document as received (or as captured) when
+  // `html` is not that (stored as the snapshot's original_blob).
+  std::string request_head;
+  std::string response_head;
+  std::optional<std::string> original_bytes;
 };
 
 struct SaveResult {
