@@ -38,6 +38,7 @@ seed fuzz_mime_sniff "$repo/tests/fixtures/files/"* "$repo/tests/fuzz/seeds/mime
 seed fuzz_svg_sanitize "$repo/tests/fixtures/files/"*.svg "$repo/tests/fuzz/seeds/svg_sanitize/"*
 seed fuzz_bookmarks "$repo/tests/fixtures/bookmarks/"*
 seed fuzz_html_budget "${html[@]}" "$repo/tests/fuzz/seeds/html_budget/"*
+seed fuzz_warc "$repo/tests/fuzz/seeds/warc/"*
 for target in "$build"/tests/fuzz/fuzz_*; do
   [[ -x $target ]] || continue
   name=$(basename "$target")

@@ -144,7 +144,8 @@ class Exporter {
       LINKSNAP_TRY(exchange(s.url, date, blob, s.request_head, s.response_head, 200, mime,
                             !s.original_blob && is_rewritten_type(s.media_type)));
     } else {
-      auto bytes = store_.blobs().get(blob);
+      auto bytes = too_long(s.url) ? Result<std::string>(make_error(errc::kBadRequest, "URL too long"))
+                                    : store_.blobs().get(blob);
       if (!bytes.ok()) {
         ++sum_.skipped;
       } else {
@@ -174,6 +175,8 @@ class Exporter {
 
  private:
   static bool is_rewritten_type(const std::string& mime) { return mime == "text/html"; }
+  // A URL a WARC cannot name (its escaped form is over the limit): the record is left out.
+  static bool too_long(const std::string& uri) { return warc_target_uri(uri).size() > kMaxWarcUriBytes; }
 
   Status note_written(const Result<WarcRecordInfo>& r) {
     if (!r.ok()) {
@@ -191,7 +194,7 @@ class Exporter {
   Status exchange(const std::string& uri, const std::string& date, const std::string& blob,
                   const std::string& request_head, const std::string& response_head, long status,
                   const std::string& mime, bool rewritten) {
-    if (uri.size() > kMaxWarcUriBytes) {
+    if (too_long(uri)) {
       ++sum_.skipped;
       return ok_status();
     }
@@ -232,7 +235,7 @@ class Exporter {
   // The hop LinkSnap did not keep, so a replay that asks for the address the page named finds
   // where it led.
   Status redirect(const std::string& from, const std::string& to, const std::string& date) {
-    if (from.size() > kMaxWarcUriBytes || to.size() > kMaxWarcUriBytes) {
+    if (too_long(from) || too_long(to)) {
       ++sum_.skipped;
       return ok_status();
     }
