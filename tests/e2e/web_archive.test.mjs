@@ -74,7 +74,7 @@ test('warcio reads every record of the WARC and every digest is right', async ()
       if (record.warcType === 'response' || record.warcType === 'resource') {
         assert.equal(h.headers.get('WARC-Payload-Digest'), sha1b32(payload), `payload of ${record.warcTargetURI}`);
         if (record.warcType === 'response') {
-          assert.equal(record.httpHeaders.statusCode, 200);
+          assert.equal(Number(record.httpHeaders.statusCode), 200);
           assert.equal(record.httpHeaders.headers.get('Content-Length'), String(payload.length));
           assert.equal(record.httpHeaders.headers.get('Content-Encoding'), null);
           if (!payloads.has(record.warcTargetURI)) payloads.set(record.warcTargetURI, Buffer.from(payload));
