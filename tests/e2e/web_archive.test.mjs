@@ -125,11 +125,13 @@ async function serveFiles(files) {
     const body = readFileSync(path);
     const type = name.endsWith('.js') ? 'application/javascript' : name.endsWith('.html') ? 'text/html; charset=utf-8'
       : 'application/octet-stream';
-    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    // "bytes=A-B", "bytes=A-" and "bytes=-N" (the last N: a zip's directory is at its end).
+    const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
     const headers = { 'Content-Type': type, 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store' };
-    if (range) {
-      const start = Number(range[1]);
-      const end = Math.min(range[2] ? Number(range[2]) : body.length - 1, body.length - 1);
+    if (range && (range[1] || range[2])) {
+      const suffix = !range[1];
+      const start = suffix ? Math.max(0, body.length - Number(range[2])) : Number(range[1]);
+      const end = suffix ? body.length - 1 : Math.min(range[2] ? Number(range[2]) : body.length - 1, body.length - 1);
       res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${body.length}`, 'Content-Length': end - start + 1 });
       res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
     } else {

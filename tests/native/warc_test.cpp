@@ -189,7 +189,7 @@ TEST(WarcWriterTest, RecordsAreSeparateGzipMembersWithRightDigests) {
   const auto head = interop::response_head_for("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n", 5, 200, "");
   auto resp = w.response("http://x/a", "2026-12-02T10:00:00.000Z", head, "hello");
   ASSERT_OK(resp);
-  auto req = w.request("http://x/a", "2026-12-02T10:00:00.000Z", "", resp->id);
+  auto req = w.request("http://x/a", "2026-12-02T10:00:00.000Z", interop::request_head_for("", "http://x/a"), resp->id);
   ASSERT_OK(req);
   auto again = w.revisit("http://x/b", "2026-12-02T10:00:01.000Z", head, *resp);
   ASSERT_OK(again);
