@@ -100,7 +100,7 @@ test('warcio reads every record of the WARC and every digest is right', async ()
     // Every block digest, over the block cut from the gzip member at the offset warcio's
     // indexer reports (so each record must be its own member).
     const gz = readFileSync(file);
-    const indexer = new Indexer({ fields: 'offset,length,warc-type,warc-block-digest' });
+    const indexer = new Indexer({ fields: ['offset', 'length', 'warc-type', 'warc-block-digest'] });
     let n = 0;
     for await (const entry of indexer.iterIndex([{ filename: 'chrony.warc.gz', reader: createReadStream(file) }])) {
       const text = gunzipSync(gz.subarray(Number(entry.offset), Number(entry.offset) + Number(entry.length)));
@@ -236,6 +236,7 @@ test('the WACZ index agrees with warcio and wabac.js replays the page with its C
       };
       return state.imgLoaded && state.h1Background.includes('banner.png') ? state : null;
     }), 15_000, 'the replayed page with its CSS and image');
+    if (process.env.LINKSNAP_SCREENSHOT) await page.screenshot({ path: process.env.LINKSNAP_SCREENSHOT });
     assert.equal(state.title, 'chrony 时间同步与 NTS 配置笔记');
     assert.ok(state.sheets >= 1);
     // The banner (a CSS background) must really load: fetch it as the page would.
