@@ -166,19 +166,22 @@ class Engine {
       if (!n.final_url.empty()) in.record.final_url = n.final_url;
       in.record.mime = n.mime;
       if (n.http_status > 0) in.record.http_status = n.http_status;
-      in.record.request_head = std::move(n.request_head);
-      in.record.response_head = std::move(n.response_head);
+      std::optional<std::string> original;
       if (n.ok && n.streamed) {
         in.record.size = static_cast<std::int64_t>(n.fetched_size);
         in.record.blob = n.hash;
       } else if (n.ok) {
         in.record.size = static_cast<std::int64_t>(n.bytes.size());
-        if (n.original && *n.original != n.bytes) in.original_bytes = std::move(n.original);
+        if (n.original && *n.original != n.bytes) original = std::move(n.original);
         in.bytes = std::move(n.bytes);
       } else {
         in.record.size = static_cast<std::int64_t>(n.fetched_size);
         in.record.error_code = n.error_code;
         in.record.error_message = n.error_message;
+      }
+      if (!n.request_head.empty() || !n.response_head.empty() || original) {
+        in.exchange = std::make_shared<store::HttpExchange>(
+            store::HttpExchange{std::move(n.request_head), std::move(n.response_head), std::move(original)});
       }
       out.resources.push_back(std::move(in));
     }

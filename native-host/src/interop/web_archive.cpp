@@ -160,15 +160,16 @@ class Exporter {
       }
     }
     if (keep_index_) pages.push_back({warc_target_uri(s.url), date, s.title});
-    auto resources = store_.resources_of(s.id);
+    // Only saved resources: what failed has nothing to replay.
+    auto resources = store_.exchanges_of(s.id);
     if (!resources.ok()) return resources.error();
     for (const auto& r : *resources) {
-      if (!r.blob) continue;  // not saved: nothing to replay
-      const std::string target = r.final_url.value_or(r.url);
-      if (target != r.url) LINKSNAP_TRY(redirect(r.url, target, date));
-      const bool rewritten = !r.original_blob && (r.mime == "text/css" || r.mime == "text/html");
-      LINKSNAP_TRY(exchange(target, date, r.original_blob.value_or(*r.blob), r.request_head,
-                            r.response_head, r.http_status.value_or(200), r.mime, rewritten));
+      const store::ResourceRecord& rec = r.record;
+      const std::string target = rec.final_url.value_or(rec.url);
+      if (target != rec.url) LINKSNAP_TRY(redirect(rec.url, target, date));
+      const bool rewritten = !r.original_blob && (rec.mime == "text/css" || rec.mime == "text/html");
+      LINKSNAP_TRY(exchange(target, date, r.original_blob.value_or(*rec.blob), r.request_head,
+                            r.response_head, rec.http_status.value_or(200), rec.mime, rewritten));
     }
     return ok_status();
   }
@@ -265,10 +266,10 @@ Result<std::int64_t> count_without_heads(store::Store& store, const std::vector<
     if (!snaps.ok()) return snaps.error();
     for (const auto& s : *snaps) {
       if (s.source == "fetch" && s.response_head.empty()) ++n;
-      auto res = store.resources_of(s.id);
+      auto res = store.exchanges_of(s.id);
       if (!res.ok()) return res.error();
       for (const auto& r : *res) {
-        if (r.blob && r.response_head.empty()) ++n;
+        if (r.response_head.empty()) ++n;
       }
     }
   }

@@ -172,8 +172,8 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   }
   std::vector<std::optional<std::string>> original_hashes;
   for (const auto& res : input.resources) {
-    if (res.original_bytes && res.bytes) {
-      auto h = blobs_.put(*res.original_bytes);
+    if (res.exchange && res.exchange->original_bytes && res.bytes) {
+      auto h = blobs_.put(*res.exchange->original_bytes);
       if (!h.ok()) return h.error();
       original_hashes.emplace_back(*h);
     } else {
@@ -214,7 +214,7 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   if (root_original) LINKSNAP_TRY(reference_blob(*root_original, *input.original_bytes));
   for (std::size_t i = 0; i < input.resources.size(); ++i) {
     const ResourceInput& res = input.resources[i];
-    if (original_hashes[i]) LINKSNAP_TRY(reference_blob(*original_hashes[i], *res.original_bytes));
+    if (original_hashes[i]) LINKSNAP_TRY(reference_blob(*original_hashes[i], *res.exchange->original_bytes));
     if (res.bytes) {
       LINKSNAP_TRY(reference_blob(*resource_hashes[i], *res.bytes));
     } else if (resource_hashes[i]) {
@@ -296,7 +296,12 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
                                        : r.size);
       if (r.http_status) res->bind(6, *r.http_status); else res->bind_null(6);
       res->bind(8, r.error_code).bind(9, r.error_message);
-      res->bind(10, optional_head(r.request_head)).bind(11, optional_head(r.response_head));
+      const HttpExchange* x = input.resources[i].exchange.get();
+      if (x != nullptr) {
+        res->bind(10, optional_head(x->request_head)).bind(11, optional_head(x->response_head));
+      } else {
+        res->bind_null(10).bind_null(11);
+      }
       res->bind(12, original_hashes[i]);
       LINKSNAP_TRY(res->run());
     }
@@ -467,8 +472,8 @@ Result<SnapshotRecord> Store::get_snapshot(std::int64_t snapshot_id) {
 
 Result<std::vector<ResourceRecord>> Store::resources_of(std::int64_t snapshot_id) {
   auto st = db_.prepare(
-      "SELECT url, final_url, blob, mime, http_status, size, error_code, error_message, "
-      "request_head, response_head, original_blob FROM resources WHERE snapshot_id = ?1 ORDER BY id");
+      "SELECT url, final_url, blob, mime, http_status, size, error_code, error_message "
+      "FROM resources WHERE snapshot_id = ?1 ORDER BY id");
   if (!st.ok()) return st.error();
   st->bind(1, snapshot_id);
   std::vector<ResourceRecord> out;
@@ -485,9 +490,32 @@ Result<std::vector<ResourceRecord>> Store::resources_of(std::int64_t snapshot_id
     r.size = st->int64(5);
     r.error_code = st->optional_text(6);
     r.error_message = st->optional_text(7);
-    if (auto head = st->optional_text(8)) r.request_head = std::move(*head);
-    if (auto head = st->optional_text(9)) r.response_head = std::move(*head);
-    r.original_blob = st->optional_text(10);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<StoredResource>> Store::exchanges_of(std::int64_t snapshot_id) {
+  auto st = db_.prepare(
+      "SELECT url, final_url, blob, mime, http_status, size, request_head, response_head, "
+      "original_blob FROM resources WHERE snapshot_id = ?1 AND blob IS NOT NULL ORDER BY id");
+  if (!st.ok()) return st.error();
+  st->bind(1, snapshot_id);
+  std::vector<StoredResource> out;
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    StoredResource r;
+    r.record.url = st->text(0);
+    r.record.final_url = st->optional_text(1);
+    r.record.blob = st->optional_text(2);
+    r.record.mime = st->text(3);
+    if (!st->is_null(4)) r.record.http_status = st->int64(4);
+    r.record.size = st->int64(5);
+    if (auto head = st->optional_text(6)) r.request_head = std::move(*head);
+    if (auto head = st->optional_text(7)) r.response_head = std::move(*head);
+    r.original_blob = st->optional_text(8);
     out.push_back(std::move(r));
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include <boost/filesystem/path.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,9 +60,22 @@ struct ResourceRecord {
   std::int64_t size = 0;
   std::optional<std::string> error_code;
   std::optional<std::string> error_message;
-  // For a WARC (schema 4): the exchange's raw heads ("" when not kept) and, for a stylesheet or
-  // frame whose blob is rewritten, the bytes as the server sent them (decoded).
+};
+
+// What a WARC needs of one fetch (schema 4): the request as sent and the response's status
+// line and headers as received (raw CRLF blocks, "" when not kept), and for a stylesheet or
+// frame whose stored blob is rewritten, the body as the server sent it (decoded). Held apart
+// from ResourceRecord so the 100,000 references a page may name cost a pointer each.
+struct HttpExchange {
   std::string request_head;
+  std::string response_head;
+  std::optional<std::string> original_bytes;  // stored as a blob of its own
+};
+
+// A saved resource with its exchange, as an export reads it.
+struct StoredResource {
+  ResourceRecord record;
+  std::string request_head;   // "" when not kept (saved before schema 4)
   std::string response_head;
   std::optional<std::string> original_blob;
 };
@@ -71,7 +85,7 @@ struct ResourceRecord {
 struct ResourceInput {
   ResourceRecord record;
   std::optional<std::string> bytes;
-  std::optional<std::string> original_bytes;  // stored as record.original_blob
+  std::shared_ptr<const HttpExchange> exchange;  // null: none kept
 };
 
 struct SnapshotInput {
@@ -173,6 +187,8 @@ class Store {
   Result<std::vector<SnapshotRecord>> snapshots_of(std::int64_t link_id);
   Result<SnapshotRecord> get_snapshot(std::int64_t snapshot_id);
   Result<std::vector<ResourceRecord>> resources_of(std::int64_t snapshot_id);
+  // The saved resources of a snapshot (those with a blob) with their exchanges, for a WARC.
+  Result<std::vector<StoredResource>> exchanges_of(std::int64_t snapshot_id);
 
   // Updates the title (then later snapshots keep it) and/or the note.
   Result<LinkRecord> update_link(std::int64_t id, const std::optional<std::string>& title,
