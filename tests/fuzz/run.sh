@@ -39,6 +39,7 @@ seed fuzz_svg_sanitize "$repo/tests/fixtures/files/"*.svg "$repo/tests/fuzz/seed
 seed fuzz_bookmarks "$repo/tests/fixtures/bookmarks/"*
 seed fuzz_html_budget "${html[@]}" "$repo/tests/fuzz/seeds/html_budget/"*
 seed fuzz_link_check "$repo/tests/fuzz/seeds/link_check/"*
+seed fuzz_warc "$repo/tests/fuzz/seeds/warc/"*
 for target in "$build"/tests/fuzz/fuzz_*; do
   [[ -x $target ]] || continue
   name=$(basename "$target")

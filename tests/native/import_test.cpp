@@ -133,7 +133,8 @@ TEST_F(ImportTest, ExportByTagAndJsonMetadata) {
   EXPECT_EQ(doc["links"][0]["snapshots"], json::array());
   auto r = cli({"export", "--tag", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "linksnap: export needs one of --html FILE, --file FILE, --bookmarks FILE or --json FILE\n");
+  EXPECT_EQ(r.err, "linksnap: export needs one of --html FILE, --file FILE, --bookmarks FILE, --json FILE, "
+            "--warc FILE or --wacz FILE\n");
 }
 
 }  // namespace

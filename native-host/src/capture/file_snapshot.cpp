@@ -356,10 +356,17 @@ Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
     return make_error(errc::kTooLarge, file_too_large_message(url, file_limits.max_file_bytes));
   }
   const std::string final_url = r.final_url.empty() ? std::string(url) : r.final_url;
-  auto file = sink && sink->blob() != nullptr
-                  ? streamed_file_snapshot(final_url, url, link.media_type, r.content_type, *sink->blob())
-                  : file_snapshot(final_url, url, link.media_type, r.content_type, std::move(r.body));
+  // An SVG is sanitized and text made UTF-8: for a WARC the bytes as received are kept too
+  // (other files, and any file streamed to disk, are stored as they came).
+  std::optional<std::string> received;
+  const bool streamed = sink && sink->blob() != nullptr;
+  if (!streamed && (kind == FileKind::kSvg || kind == FileKind::kText)) received = r.body;
+  auto file = streamed ? streamed_file_snapshot(final_url, url, link.media_type, r.content_type, *sink->blob())
+                       : file_snapshot(final_url, url, link.media_type, r.content_type, std::move(r.body));
   if (!file.ok()) return file.error();
+  file->request_head = std::move(r.request_head);
+  file->response_head = std::move(r.response_head);
+  if (received && *received != file->html) file->original_bytes = std::move(received);
   link.file = std::move(*file);
   return link;
 }

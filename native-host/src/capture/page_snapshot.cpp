@@ -77,6 +77,9 @@ Result<Page> page_from_response(const net::FetchResult& r, std::string_view url)
   page.requested_url = std::string(url);
   page.html = std::move(*utf8);
   page.source = "fetch";
+  page.request_head = r.request_head;
+  page.response_head = r.response_head;
+  page.original = r.body;
   return page;
 }
 
@@ -99,6 +102,8 @@ Result<store::SnapshotInput> build_snapshot(
   input.requested_url = page.requested_url;
   input.source = page.source;
   input.tags = page.tags;
+  input.request_head = page.request_head;
+  input.response_head = page.response_head;
   // The stored bytes are UTF-8 whatever the page declared, so the document must say so.
   PreparedPage prepared = prepare_page(page.html);
   const std::string& html = prepared.html;
@@ -111,6 +116,9 @@ Result<store::SnapshotInput> build_snapshot(
   CapturedDocument captured = capture_document(html, page.url, fetcher, limits, options);
   input.html = std::move(captured.html);
   input.resources = std::move(captured.resources);
+  // What was received (or captured) before it was made UTF-8 and rewritten, for a WARC; copied
+  // only now, after the parse (the capture's peak of memory).
+  input.original_bytes = page.original.empty() ? page.html : page.original;
   return input;
 }
 

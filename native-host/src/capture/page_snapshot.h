@@ -23,6 +23,11 @@ struct Page {
   std::string title;          // "" = take <title>
   std::string source;         // "dom" | "fetch" | "render"
   std::vector<std::string> tags;
+  // For a WARC: the page's HTTP exchange (a fetched page) and the document as received or
+  // captured, before any conversion ("" = html itself).
+  std::string request_head;
+  std::string response_head;
+  std::string original;
 };
 
 // The largest page HTML a snapshot is made of (a captured DOM with inlined canvases and form

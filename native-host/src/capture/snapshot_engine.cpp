@@ -109,6 +109,9 @@ struct Node {
   std::string hash;
   std::string error_code, error_message;
   std::size_t fetched_size = 0;
+  // For a WARC: the exchange, and a container's bytes as the server sent them (decoded).
+  std::string request_head, response_head;
+  std::optional<std::string> original;
 
   std::set<std::size_t> children;  // not done yet
   std::vector<std::size_t> parents;
@@ -164,16 +167,22 @@ class Engine {
       if (!n.final_url.empty()) in.record.final_url = n.final_url;
       in.record.mime = n.mime;
       if (n.http_status > 0) in.record.http_status = n.http_status;
+      std::optional<std::string> original;
       if (n.ok && n.streamed) {
         in.record.size = static_cast<std::int64_t>(n.fetched_size);
         in.record.blob = n.hash;
       } else if (n.ok) {
         in.record.size = static_cast<std::int64_t>(n.bytes.size());
+        if (n.original && *n.original != n.bytes) original = std::move(n.original);
         in.bytes = std::move(n.bytes);
       } else {
         in.record.size = static_cast<std::int64_t>(n.fetched_size);
         in.record.error_code = n.error_code;
         in.record.error_message = n.error_message;
+      }
+      if (!n.request_head.empty() || !n.response_head.empty() || original) {
+        in.exchange = std::make_shared<store::HttpExchange>(
+            store::HttpExchange{std::move(n.request_head), std::move(n.response_head), std::move(original)});
       }
       out.resources.push_back(std::move(in));
     }
@@ -414,6 +423,7 @@ class Engine {
     n.error_message = std::move(message);
     n.bytes.clear();
     n.text.clear();
+    n.original.reset();
     n.sink.reset();  // the last owner of a sink removes its unfinished blob file
     propagate(id);
   }
@@ -459,6 +469,8 @@ class Engine {
     n.final_url = r.final_url.empty() ? r.url : r.final_url;
     n.http_status = r.http_status;
     n.fetched_size = r.body_size;
+    n.request_head = std::move(r.request_head);
+    n.response_head = std::move(r.response_head);
     if (!r.transport_ok()) {
       fail(id, r.error_code, r.error_message);
       return;
@@ -473,11 +485,13 @@ class Engine {
       n.container = true;
       n.mime = "text/css";
       n.text = stylesheet_to_utf8(r.content_type, r.body);
+      n.original = std::move(r.body);
     } else if (n.kind == ResourceKind::kDocument && is_html_type(n.mime)) {
       n.container = true;
       n.mime = "text/html";
       auto utf8 = charset::to_utf8(r.body, charset::detect_html(r.content_type, r.body));
       n.text = utf8.ok() ? std::move(*utf8) : charset::sanitize_utf8(r.body);
+      n.original = std::move(r.body);
     } else if (n.kind == ResourceKind::kDocument && n.mime == "image/svg+xml") {
       // An SVG shown as a document (a frame, <object>, <embed>) would run its scripts there:
       // it is kept sanitized by the rules a saved SVG link gets (svg_sanitize.h).

@@ -170,6 +170,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // Without a file name, --json keeps its global meaning (print the result as JSON).
   auto* json_opt = exp->add_option("--json", json_file, "Write every link's metadata as JSON")
                        ->expected(0, 1);
+  std::string warc_file, wacz_file;
+  auto* warc_opt = exp->add_option(
+      "--warc", warc_file, "Write snapshots as a WARC 1.1 web archive (FILE.warc.gz; one link's with its id)");
+  auto* wacz_opt = exp->add_option(
+      "--wacz", wacz_file, "Write snapshots as a WACZ 1.1.1 (FILE.wacz) that ReplayWeb.page opens");
   exp->add_option("--tag,-t", export_tag, "Only links with this tag or one below it");
   exp->add_option("--search", export_query, "Only links this search finds");
   exp->add_option("--snapshot", snapshot_id,
@@ -316,12 +321,24 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   } else if (exp->parsed()) {
     if (json_opt->count() > 0 && json_file.empty()) as_json = true;
     const int targets = (exp_html->count() > 0) + (exp_file->count() > 0) +
-                        (bookmarks_opt->count() > 0) + !json_file.empty();
+                        (bookmarks_opt->count() > 0) + !json_file.empty() +
+                        (warc_opt->count() > 0) + (wacz_opt->count() > 0);
     if (targets != 1) {
-      err << "linksnap: export needs one of --html FILE, --file FILE, --bookmarks FILE or --json FILE\n";
+      err << "linksnap: export needs one of --html FILE, --file FILE, --bookmarks FILE, --json FILE, "
+             "--warc FILE or --wacz FILE\n";
       return 2;
     }
-    if (exp_html->count() > 0 || exp_file->count() > 0) {
+    if (warc_opt->count() > 0 || wacz_opt->count() > 0) {
+      if (id > 0 && (!export_tag.empty() || !export_query.empty())) {
+        err << "linksnap: export --warc and --wacz take a link id, --tag or --search, not two\n";
+        return 2;
+      }
+      inv.command = warc_opt->count() > 0 ? "export.warc" : "export.wacz";
+      inv.args["file"] = warc_opt->count() > 0 ? warc_file : wacz_file;
+      if (id > 0) inv.args["id"] = id;
+      if (!export_tag.empty()) inv.args["tag"] = export_tag;
+      if (!export_query.empty()) inv.args["search"] = export_query;
+    } else if (exp_html->count() > 0 || exp_file->count() > 0) {
       if (id <= 0) {
         err << "linksnap: export --html and --file need the link's id\n";
         return 2;
@@ -540,6 +557,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << format_check(r);
   } else if (inv.command == "export.bookmarks" || inv.command == "export.json") {
     out << "Exported " << r.at("links").get<std::int64_t>() << " links to " << inv.out_file << ".\n";
+  } else if (inv.command == "export.warc" || inv.command == "export.wacz") {
+    out << format_web_archive(r);
   } else if (inv.command == "import") {
     out << format_import(r, import_snapshot);
   } else if (inv.command == "refresh") {

@@ -270,6 +270,22 @@ std::string format_exported(const json& result) {
   return s.str();
 }
 
+std::string format_web_archive(const json& r) {
+  std::ostringstream s;
+  const auto n = [&](const char* key) { return r.value(key, std::int64_t{0}); };
+  s << "Exported " << n("snapshots") << (n("snapshots") == 1 ? " snapshot" : " snapshots") << " of "
+    << n("links") << (n("links") == 1 ? " link" : " links") << " to " << r.value("file", "") << " ("
+    << human_bytes(r.value("bytes", std::int64_t{0})) << "): " << n("records") << " records, "
+    << n("responses") << " responses, " << n("revisits") << " revisits, " << n("resources")
+    << " captured pages.\n";
+  if (n("synthesized_headers") > 0) {
+    s << n("synthesized_headers")
+      << " responses have synthesized headers (saved before LinkSnap kept them).\n";
+  }
+  if (n("skipped") > 0) s << n("skipped") << " resources were left out (file missing or URL too long).\n";
+  return s.str();
+}
+
 std::string format_tags(const json& tags) {
   if (tags.empty()) return "No tags.\n";
   std::ostringstream s;

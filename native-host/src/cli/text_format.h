@@ -27,5 +27,7 @@ std::string format_tags(const nlohmann::json& tags);
 std::string format_check(const nlohmann::json& report);
 // `linksnap export`: which snapshot went to which file, and how big it is.
 std::string format_exported(const nlohmann::json& result);
+// "Exported 3 snapshots of 2 links to out.warc.gz (1.2 MiB): 14 records, ..."
+std::string format_web_archive(const nlohmann::json& result);
 
 }  // namespace linksnap::cli

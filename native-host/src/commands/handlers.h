@@ -42,6 +42,9 @@ Result<json> import_bookmarks(Context& ctx, const json& args);
 // Links out: a Netscape bookmark file, or all metadata as JSON ({"text": …}).
 Result<json> export_bookmarks(Context& ctx, const json& args);
 Result<json> export_json(Context& ctx, const json& args);
+// A web archive of links' snapshots written to args["file"] (interop/web_archive.h).
+Result<json> export_warc(Context& ctx, const json& args);
+Result<json> export_wacz(Context& ctx, const json& args);
 // Integrity of the store (store/integrity.h); repairs leftovers with {"repair": true}.
 Result<json> check(Context& ctx, const json& args);
 

@@ -9,6 +9,7 @@
 #include "commands/json_views.h"
 #include "interop/bookmarks.h"
 #include "interop/import_plan.h"
+#include "interop/web_archive.h"
 #include "util/clock.h"
 
 namespace linksnap::commands {
@@ -207,6 +208,53 @@ Result<json> export_bookmarks(Context& ctx, const json& args) {
   }
   return json{{"links", out.size()}, {"text", interop::write_bookmark_file(out)}};
 }
+
+namespace {
+
+// export.warc / export.wacz: {"file": path, "id": link} or {"file", "tag"} or {"file",
+// "search"} or just {"file"} for every link; "max_mib" bounds the archive (default 16 GiB).
+Result<json> export_web_archive(Context& ctx, const json& args, bool wacz) {
+  if (!args.is_object()) return bad("arguments must be an object");
+  auto file = required_string(args, "file");
+  if (!file.ok()) return file.error();
+  auto id = optional_id(args, "id");
+  if (!id.ok()) return id.error();
+  std::vector<store::LinkRecord> links;
+  if (*id) {
+    if (args.contains("tag") || args.contains("search")) return bad("give \"id\", \"tag\" or \"search\", not two");
+    auto link = ctx.store.get_link(**id);
+    if (!link.ok()) return link.error();
+    links.push_back(std::move(*link));
+  } else {
+    json selection = args;
+    selection.erase("file");
+    selection.erase("max_mib");
+    auto listed = links_to_export(ctx, selection);
+    if (!listed.ok()) return listed.error();
+    links = std::move(*listed);
+  }
+  interop::WebArchiveOptions options;
+  if (args.contains("max_mib")) {
+    auto mib = optional_limit(args, "max_mib", 16 << 10, 1 << 30);
+    if (!mib.ok()) return mib.error();
+    options.max_bytes = static_cast<std::uint64_t>(*mib) << 20;
+  }
+  options.software = std::string("LinkSnap ") + LINKSNAP_VERSION;
+  options.now = format_utc(ctx.store.clock().now());
+  auto summary = wacz ? interop::export_wacz(ctx.store, links, *file, options)
+                      : interop::export_warc(ctx.store, links, *file, options);
+  if (!summary.ok()) return summary.error();
+  return json{{"file", *file},          {"links", summary->links},
+              {"snapshots", summary->snapshots}, {"records", summary->records},
+              {"responses", summary->responses}, {"revisits", summary->revisits},
+              {"resources", summary->resources}, {"synthesized_headers", summary->synthesized},
+              {"skipped", summary->skipped},     {"bytes", summary->bytes}};
+}
+
+}  // namespace
+
+Result<json> export_warc(Context& ctx, const json& args) { return export_web_archive(ctx, args, false); }
+Result<json> export_wacz(Context& ctx, const json& args) { return export_web_archive(ctx, args, true); }
 
 Result<json> export_json(Context& ctx, const json& args) {
   auto links = links_to_export(ctx, args);

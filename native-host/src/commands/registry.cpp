@@ -31,6 +31,8 @@ const std::vector<CommandInfo>& all_commands() {
       {"import", import_bookmarks, true},
       {"export.bookmarks", export_bookmarks, false},
       {"export.json", export_json, false},
+      {"export.warc", export_warc, false},
+      {"export.wacz", export_wacz, false},
   };
   return kCommands;
 }

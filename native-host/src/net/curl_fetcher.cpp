@@ -96,6 +96,9 @@ struct Transfer {
   std::string body;           // all of it, or its first kSniffBytes when it streams to a sink
   std::size_t received = 0;  // decoded body bytes
   long status_hop = -1;      // the redirect hop whose status line arrived last
+  std::string request_head;   // the last request sent (FetchResult::request_head)
+  std::string response_head;  // the last response's head, complete once it ends with CRLF CRLF
+  bool response_head_done = false;
   Clock::time_point started;
   Abort abort = Abort::kNone;
   char errbuf[CURL_ERROR_SIZE] = {};
@@ -103,6 +106,7 @@ struct Transfer {
 
 size_t on_write(char* data, size_t size, size_t count, void* userdata);
 size_t on_header(char* data, size_t size, size_t count, void* userdata);
+int on_debug(CURL* easy, curl_infotype type, char* data, size_t size, void* userdata);
 
 // Set-Cookie headers a session takes into its cookie jar. libcurl keeps every cookie and scans
 // and sorts the whole jar for each request, so a page whose 1,000 images set 50 cookies each
@@ -280,7 +284,19 @@ class CurlSession final : public FetchSession {
   // Called for each header line received (every hop): notes which hop answered with a status
   // line, and counts what would enter the cookie jar.
   void saw_header_line(Transfer& t, std::string_view line) noexcept {
-    if (line.starts_with("HTTP/")) curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &t.status_hop);
+    if (line.starts_with("HTTP/")) {
+      curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &t.status_hop);
+      t.response_head.clear();  // a redirect's or a 1xx's head is not the final one
+      t.response_head_done = false;
+    }
+    // The final response's head as received, for a WARC; trailers after the body are not in it.
+    if (!t.response_head_done && t.response_head.size() + line.size() <= kMaxHeadBytes) {
+      try {
+        t.response_head.append(line);
+      } catch (...) {
+      }
+      if (line == "\r\n" || line == "\n") t.response_head_done = true;
+    }
     constexpr std::string_view kSetCookie = "set-cookie:";
     if (line.size() < kSetCookie.size()) return;
     for (std::size_t i = 0; i < kSetCookie.size(); ++i) {
@@ -414,6 +430,10 @@ class CurlSession final : public FetchSession {
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limit + limit / 1024 + 1024));
     set(CURLOPT_HEADERFUNCTION, &on_header);
     set(CURLOPT_HEADERDATA, static_cast<void*>(t.get()));
+    // The request as sent (for a WARC's request record) is only seen through the debug callback.
+    set(CURLOPT_DEBUGFUNCTION, &on_debug);
+    set(CURLOPT_DEBUGDATA, static_cast<void*>(t.get()));
+    set(CURLOPT_VERBOSE, 1L);
     if (cookies_offered_ < kMaxSessionCookies) {
       set(CURLOPT_SHARE, share_);
       set(CURLOPT_COOKIEFILE, "");  // in-memory cookie engine, shared through share_
@@ -477,6 +497,8 @@ class CurlSession final : public FetchSession {
     curl_easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &content_type);
     if (content_type != nullptr) r.content_type = content_type;
     r.body_size = t.received;
+    if (t.response_head_done) r.response_head = std::move(t.response_head);
+    r.request_head = std::move(t.request_head);
     if (code == CURLE_OK) {
       r.body = std::move(t.body);
       return r;
@@ -647,6 +669,22 @@ size_t on_header(char* data, size_t size, size_t count, void* userdata) {
   const std::size_t n = size * count;
   t->session->saw_header_line(*t, std::string_view(data, n));
   return n;
+}
+
+// Keeps the request head of the last hop (each hop's head arrives as one or more
+// CURLINFO_HEADER_OUT calls, the first starting a new request); ignores libcurl's other chatter.
+int on_debug(CURL* /*easy*/, curl_infotype type, char* data, size_t size, void* userdata) {
+  if (type != CURLINFO_HEADER_OUT) return 0;
+  auto* t = static_cast<Transfer*>(userdata);
+  const std::string_view bytes(data, size);
+  if (t->request_head.ends_with("\r\n\r\n")) t->request_head.clear();
+  if (t->request_head.size() + bytes.size() <= kMaxHeadBytes) {
+    try {
+      t->request_head.append(bytes);
+    } catch (...) {
+    }
+  }
+  return 0;
 }
 
 }  // namespace

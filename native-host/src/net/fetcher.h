@@ -50,6 +50,10 @@ class BodySink {
   virtual std::string error() const = 0;
 };
 
+// The most of one request's or response's header block FetchResult keeps (libcurl itself
+// refuses responses whose headers exceed 300 KiB).
+inline constexpr std::size_t kMaxHeadBytes = 300u << 10;
+
 // How much of a streamed body FetchResult::body keeps: enough to sniff its type by.
 inline constexpr std::size_t kSniffBytes = 1024;
 
@@ -76,6 +80,12 @@ struct FetchResult {
   std::string error_code;
   std::string error_message;
   std::chrono::milliseconds elapsed{0};
+  // The exchange as it went over the wire, for a WARC (interop/warc.h): the request line and
+  // headers sent for the final hop, and the final response's status line and headers as
+  // received, each a raw CRLF block ending with the empty line. At most kMaxHeadBytes each;
+  // "" when not known (a fetcher that does not see them, nothing received).
+  std::string request_head;
+  std::string response_head;
 
   bool transport_ok() const { return error_code.empty(); }
   bool http_ok() const { return transport_ok() && http_status >= 200 && http_status < 300; }

@@ -11,6 +11,13 @@ namespace linksnap::store {
 
 namespace {
 
+// A blob no snapshot names: neither as its document or a resource, nor as the bytes as received.
+constexpr const char* kUnreferenced =
+    "hash NOT IN (SELECT root_blob FROM snapshots) "
+    "AND hash NOT IN (SELECT blob FROM resources WHERE blob IS NOT NULL) "
+    "AND hash NOT IN (SELECT original_blob FROM snapshots WHERE original_blob IS NOT NULL) "
+    "AND hash NOT IN (SELECT original_blob FROM resources WHERE original_blob IS NOT NULL)";
+
 Result<std::int64_t> count(Database& db, const char* sql) {
   auto st = db.prepare(sql);
   if (!st.ok()) return st.error();
@@ -98,8 +105,7 @@ Result<CheckReport> check_store(Store& store, const CheckOptions& options) {
 
   // Leftovers of interrupted work.
   auto unreferenced = column(db,
-      "SELECT hash FROM blobs WHERE hash NOT IN (SELECT root_blob FROM snapshots) "
-      "AND hash NOT IN (SELECT blob FROM resources WHERE blob IS NOT NULL)");
+      std::string("SELECT hash FROM blobs WHERE ") + kUnreferenced);
   if (!unreferenced.ok()) return unreferenced.error();
   for (const auto& h : *unreferenced) report.leftovers.push_back("blob " + h + " is not used by any snapshot");
   std::vector<std::string> orphan_files;
@@ -120,8 +126,7 @@ Result<CheckReport> check_store(Store& store, const CheckOptions& options) {
   auto tx = Transaction::begin(db);
   if (!tx.ok()) return tx.error();
   for (const auto& h : *unreferenced) {
-    auto del = db.prepare("DELETE FROM blobs WHERE hash = ?1 AND hash NOT IN (SELECT root_blob FROM snapshots) "
-                          "AND hash NOT IN (SELECT blob FROM resources WHERE blob IS NOT NULL)");
+    auto del = db.prepare(std::string("DELETE FROM blobs WHERE hash = ?1 AND ") + kUnreferenced);
     if (!del.ok()) return del.error();
     LINKSNAP_TRY(del->bind(1, h).run());
     if (db.changes() > 0) {

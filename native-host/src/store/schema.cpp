@@ -171,6 +171,21 @@ CREATE TABLE refresh_schedules (
   CHECK (tag_fold IS NULL OR interval_seconds > 0)
 );
 )sql",
+    // 5 (warc): what a WARC needs of each exchange (interop/warc.h): the request as sent and
+    // the response's status line and headers as received (raw CRLF blocks, bounded by the
+    // fetcher's header limits), and the document or stylesheet as the server sent it when the
+    // stored blob is the rewritten one. NULL for snapshots made before: exported with
+    // synthesized headers. The root document's are on snapshots, every other one's on resources.
+    R"sql(
+ALTER TABLE resources ADD COLUMN request_head TEXT;
+ALTER TABLE resources ADD COLUMN response_head TEXT;
+ALTER TABLE resources ADD COLUMN original_blob TEXT REFERENCES blobs(hash);
+ALTER TABLE snapshots ADD COLUMN request_head TEXT;
+ALTER TABLE snapshots ADD COLUMN response_head TEXT;
+ALTER TABLE snapshots ADD COLUMN original_blob TEXT REFERENCES blobs(hash);
+CREATE INDEX resources_by_original ON resources(original_blob) WHERE original_blob IS NOT NULL;
+CREATE INDEX snapshots_by_original ON snapshots(original_blob) WHERE original_blob IS NOT NULL;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -55,7 +55,8 @@ LinkRecord read_link(const Statement& st, int first = 0) {
 
 constexpr const char* kSnapshotColumns =
     "id, link_id, captured_at, source, url, title, root_blob, html_bytes, total_bytes, "
-    "resource_count, failed_count, media_type, page_count";
+    "resource_count, failed_count, media_type, page_count, request_head, response_head, "
+    "original_blob";
 
 SnapshotRecord read_snapshot(const Statement& st) {
   SnapshotRecord s;
@@ -72,6 +73,9 @@ SnapshotRecord read_snapshot(const Statement& st) {
   s.failed_count = st.int64(10);
   s.media_type = st.text(11);
   s.page_count = st.int64(12);
+  if (auto head = st.optional_text(13)) s.request_head = std::move(*head);
+  if (auto head = st.optional_text(14)) s.response_head = std::move(*head);
+  s.original_blob = st.optional_text(15);
   return s;
 }
 
@@ -105,6 +109,12 @@ Error not_found_link(std::int64_t id) {
 
 Error not_found_tag(std::string_view name) {
   return make_error(errc::kNotFound, "no tag named \"" + std::string(name) + "\"");
+}
+
+// A head that was not kept is NULL, not "".
+std::optional<std::string> optional_head(const std::string& head) {
+  if (head.empty()) return std::nullopt;
+  return head;
 }
 
 }  // namespace
@@ -155,6 +165,24 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   std::vector<std::optional<std::string>> resource_hashes;
   std::int64_t total_bytes = root_size;
   std::int64_t failed = 0;
+  // The documents as received (for a WARC): blobs like any other, not counted in total_bytes
+  // (what the snapshot shows).
+  std::optional<std::string> root_original;
+  if (input.original_bytes) {
+    auto h = blobs_.put(*input.original_bytes);
+    if (!h.ok()) return h.error();
+    root_original = *h;
+  }
+  std::vector<std::optional<std::string>> original_hashes;
+  for (const auto& res : input.resources) {
+    if (res.exchange && res.exchange->original_bytes && res.bytes) {
+      auto h = blobs_.put(*res.exchange->original_bytes);
+      if (!h.ok()) return h.error();
+      original_hashes.emplace_back(*h);
+    } else {
+      original_hashes.emplace_back(std::nullopt);
+    }
+  }
   for (const auto& res : input.resources) {
     if (res.bytes) {
       auto h = blobs_.put(*res.bytes);
@@ -201,8 +229,10 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   } else {
     LINKSNAP_TRY(reference_blob(*root_hash, input.html));
   }
+  if (root_original) LINKSNAP_TRY(reference_blob(*root_original, *input.original_bytes));
   for (std::size_t i = 0; i < input.resources.size(); ++i) {
     const ResourceInput& res = input.resources[i];
+    if (original_hashes[i]) LINKSNAP_TRY(reference_blob(*original_hashes[i], *res.exchange->original_bytes));
     if (res.bytes) {
       LINKSNAP_TRY(reference_blob(*resource_hashes[i], *res.bytes));
     } else if (resource_hashes[i]) {
@@ -239,8 +269,9 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
 
   auto snap = db_.prepare(
       "INSERT INTO snapshots(link_id, captured_at, source, url, title, root_blob, html_bytes, "
-      "total_bytes, resource_count, failed_count, media_type, page_count) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+      "total_bytes, resource_count, failed_count, media_type, page_count, request_head, "
+      "response_head, original_blob) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
   if (!snap.ok()) return snap.error();
   LINKSNAP_TRY(snap->bind(1, link_id)
                    .bind(2, at)
@@ -254,13 +285,17 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
                    .bind(10, failed)
                    .bind(11, input.media_type.empty() ? std::string("text/html") : input.media_type)
                    .bind(12, input.page_count)
+                   .bind(13, optional_head(input.request_head))
+                   .bind(14, optional_head(input.response_head))
+                   .bind(15, root_original)
                    .run());
   const std::int64_t snapshot_id = db_.last_insert_rowid();
 
   if (!input.resources.empty()) {
     auto res = db_.prepare(
         "INSERT OR IGNORE INTO resources(snapshot_id, url, final_url, blob, mime, http_status, size, "
-        "error_code, error_message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "error_code, error_message, request_head, response_head, original_blob) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     if (!res.ok()) return res.error();
     for (std::size_t i = 0; i < input.resources.size(); ++i) {
       const ResourceRecord& r = input.resources[i].record;
@@ -271,6 +306,13 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
                                        : r.size);
       if (r.http_status) res->bind(6, *r.http_status); else res->bind_null(6);
       res->bind(8, r.error_code).bind(9, r.error_message);
+      const HttpExchange* x = input.resources[i].exchange.get();
+      if (x != nullptr) {
+        res->bind(10, optional_head(x->request_head)).bind(11, optional_head(x->response_head));
+      } else {
+        res->bind_null(10).bind_null(11);
+      }
+      res->bind(12, original_hashes[i]);
       LINKSNAP_TRY(res->run());
     }
   }
@@ -469,6 +511,32 @@ Result<std::vector<ResourceRecord>> Store::resources_of(std::int64_t snapshot_id
   return out;
 }
 
+Result<std::vector<StoredResource>> Store::exchanges_of(std::int64_t snapshot_id) {
+  auto st = db_.prepare(
+      "SELECT url, final_url, blob, mime, http_status, size, request_head, response_head, "
+      "original_blob FROM resources WHERE snapshot_id = ?1 AND blob IS NOT NULL ORDER BY id");
+  if (!st.ok()) return st.error();
+  st->bind(1, snapshot_id);
+  std::vector<StoredResource> out;
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    StoredResource r;
+    r.record.url = st->text(0);
+    r.record.final_url = st->optional_text(1);
+    r.record.blob = st->optional_text(2);
+    r.record.mime = st->text(3);
+    if (!st->is_null(4)) r.record.http_status = st->int64(4);
+    r.record.size = st->int64(5);
+    if (auto head = st->optional_text(6)) r.request_head = std::move(*head);
+    if (auto head = st->optional_text(7)) r.response_head = std::move(*head);
+    r.original_blob = st->optional_text(8);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 Result<LinkRecord> Store::update_link(std::int64_t id, const std::optional<std::string>& title,
                                       const std::optional<std::string>& note) {
   auto tx = Transaction::begin(db_);
@@ -497,8 +565,11 @@ Status Store::delete_links(const std::vector<std::int64_t>& ids) {
     if (!tx.ok()) return tx.error();
     auto blobs = db_.prepare(
         "SELECT root_blob FROM snapshots WHERE link_id = ?1 UNION "
+        "SELECT original_blob FROM snapshots WHERE link_id = ?1 AND original_blob IS NOT NULL UNION "
         "SELECT r.blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
-        "WHERE s.link_id = ?1 AND r.blob IS NOT NULL");
+        "WHERE s.link_id = ?1 AND r.blob IS NOT NULL UNION "
+        "SELECT r.original_blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
+        "WHERE s.link_id = ?1 AND r.original_blob IS NOT NULL");
     if (!blobs.ok()) return blobs.error();
     auto del = db_.prepare("DELETE FROM links WHERE id = ?1");
     if (!del.ok()) return del.error();
@@ -524,7 +595,9 @@ Status Store::delete_links(const std::vector<std::int64_t>& ids) {
     // Blob rows nobody references any more go in the same transaction as the links.
     auto gc = db_.prepare(
         "DELETE FROM blobs WHERE hash = ?1 AND NOT EXISTS (SELECT 1 FROM snapshots WHERE "
-        "root_blob = ?1) AND NOT EXISTS (SELECT 1 FROM resources WHERE blob = ?1)");
+        "root_blob = ?1) AND NOT EXISTS (SELECT 1 FROM resources WHERE blob = ?1) AND NOT EXISTS "
+        "(SELECT 1 FROM snapshots WHERE original_blob = ?1) AND NOT EXISTS (SELECT 1 FROM "
+        "resources WHERE original_blob = ?1)");
     if (!gc.ok()) return gc.error();
     for (const auto& h : candidates) {
       gc->reset();

@@ -5,6 +5,7 @@
 
 #include <boost/filesystem/path.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,11 @@ struct SnapshotRecord {
   std::int64_t failed_count = 0;
   std::string media_type = "text/html";  // of the root blob: "application/pdf", "image/png", ...
   std::int64_t page_count = 0;           // a PDF's pages; 0 for anything not paged
+  // For a WARC (schema 4): the page's HTTP exchange ("" when none was kept: a DOM capture, or
+  // a snapshot from before), and the document as received when root_blob is rewritten.
+  std::string request_head;
+  std::string response_head;
+  std::optional<std::string> original_blob;
 };
 
 struct ResourceRecord {
@@ -56,11 +62,30 @@ struct ResourceRecord {
   std::optional<std::string> error_message;
 };
 
+// What a WARC needs of one fetch (schema 4): the request as sent and the response's status
+// line and headers as received (raw CRLF blocks, "" when not kept), and for a stylesheet or
+// frame whose stored blob is rewritten, the body as the server sent it (decoded). Held apart
+// from ResourceRecord so the 100,000 references a page may name cost a pointer each.
+struct HttpExchange {
+  std::string request_head;
+  std::string response_head;
+  std::optional<std::string> original_bytes;  // stored as a blob of its own
+};
+
+// A saved resource with its exchange, as an export reads it.
+struct StoredResource {
+  ResourceRecord record;
+  std::string request_head;   // "" when not kept (saved before schema 4)
+  std::string response_head;
+  std::optional<std::string> original_blob;
+};
+
 // One fetched or failed resource handed to save_snapshot; `bytes` set when it was fetched, or
 // (no bytes) `record.blob` and `record.size` when it was streamed to its blob file already.
 struct ResourceInput {
   ResourceRecord record;
   std::optional<std::string> bytes;
+  std::shared_ptr<const HttpExchange> exchange;  // null: none kept
 };
 
 struct SnapshotInput {
@@ -78,6 +103,11 @@ struct SnapshotInput {
   std::string text;    // visible text, for the search index
   std::vector<ResourceInput> resources;
   std::vector<std::string> tags;  // added to the link (not replacing its tags)
+  // For a WARC: the page's exchange, and the document as received (or as captured) when
+  // `html` is not that (stored as the snapshot's original_blob).
+  std::string request_head;
+  std::string response_head;
+  std::optional<std::string> original_bytes;
 };
 
 struct SaveResult {
@@ -163,6 +193,8 @@ class Store {
   Result<std::vector<SnapshotRecord>> snapshots_of(std::int64_t link_id);
   Result<SnapshotRecord> get_snapshot(std::int64_t snapshot_id);
   Result<std::vector<ResourceRecord>> resources_of(std::int64_t snapshot_id);
+  // The saved resources of a snapshot (those with a blob) with their exchanges, for a WARC.
+  Result<std::vector<StoredResource>> exchanges_of(std::int64_t snapshot_id);
 
   // Updates the title (then later snapshots keep it) and/or the note.
   Result<LinkRecord> update_link(std::int64_t id, const std::optional<std::string>& title,
