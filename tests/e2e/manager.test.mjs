@@ -6,7 +6,8 @@
 // screen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, requireBuilt, waitFor } from './harness.mjs';
+import { join } from 'node:path';
+import { REPO, launch, requireBuilt, startServer, waitFor } from './harness.mjs';
 
 const NO_BROWSER_DIALOGS = () => {
   for (const name of ['prompt', 'confirm', 'alert']) {
@@ -347,5 +348,45 @@ describe('the manager in Chinese, and without its host', { timeout: 90_000 }, ()
     } finally {
       await browser.close();
     }
+  });
+});
+
+// Issue 12: after a refresh found a page gone, the manager filters by that status and marks
+// the row; the link and its snapshot stay.
+describe('the manager filters links by what their last check found', { timeout: 90_000 }, () => {
+  let browser;
+  let server;
+  let page;
+  const errors = [];
+
+  before(async () => {
+    requireBuilt();
+    server = await startServer(join(REPO, 'tests'));
+    browser = await launch();
+    const host = (cmd, args) => browser.worker.evaluate(([c, a]) => linksnap.host.request(c, a), [cmd, args]);
+    const gone = await host('save', { url: `${server.url}/no/such/page.html`, html: '<title>Gone page</title><p>once here</p>' });
+    await host('save', { url: `${server.url}/fixtures/files/notes.txt?alive`, html: '<title>Alive page</title><p>still here</p>' });
+    const refreshed = await host('refresh', { ids: [gone.link.id] });
+    assert.deepEqual(refreshed.states, { ok: 0, redirected: 0, broken: 1, error: 0 });
+    page = await openManager(browser, errors);
+  });
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  test('"Dead links" shows the 404 link with its mark; "Any status" shows both again', async () => {
+    await expectText(page.locator('#count'), '2 links');
+    await page.locator('#status-filter').selectOption('broken');
+    await expectText(page.locator('#count'), '1 link');
+    const rows = page.locator('#rows tr');
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().textContent(), /Gone page/);
+    assert.equal(await rows.first().locator('.link-status').textContent(), ' ⚠ Gone (404)');
+    await page.locator('#status-filter').selectOption('ok');
+    await expectText(page.locator('#count'), '0 links');
+    await page.locator('#status-filter').selectOption('');
+    await expectText(page.locator('#count'), '2 links');
+    assert.deepEqual(errors, []);
   });
 });

@@ -94,6 +94,20 @@ TEST_F(CliTest, UnreachableHostSaysWhatFailed) {
   EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << r.err;
 }
 
+TEST_F(CliTest, ListGivesThePageAndTheTotalThatMatches) {
+  const std::string file = home_.str() + "/page.html";
+  std::ofstream(file) << "<title>t</title><p>x</p>";
+  for (const char* path : {"a", "b", "c"}) {
+    cli_json({"save", "--url", std::string("https://example.com/") + path, "--html-file", file, "--tag",
+              path[0] == 'c' ? "other" : "kept"});
+  }
+  json page = cli_json({"list", "--limit", "1"});
+  EXPECT_EQ(page["links"].size(), 1u);
+  EXPECT_EQ(page["total"], 3);
+  EXPECT_EQ(cli_json({"list", "--tag", "kept"})["total"], 2);
+  EXPECT_EQ(cli_json({"list", "--status", "broken"})["total"], 0);
+}
+
 TEST_F(CliTest, SaveTakesTheHtmlTheExtensionWouldSend) {
   const std::string file = home_.str() + "/page.html";
   {

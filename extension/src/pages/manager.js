@@ -12,6 +12,7 @@ import { displayUrl } from '../shared/url.js';
 import { formatCount, plural } from '../shared/plural.js';
 import { Selection, clampPage, countByProbing, pageCount } from '../shared/selection.js';
 import { bookmarksToImport, folderList, withDescendants } from '../shared/bookmarks.js';
+import { statusMark } from '../shared/snapshots.js';
 
 const PAGE_SIZE = 100;
 const LIST_BATCH = 10_000; // the host's largest `list` page
@@ -22,6 +23,7 @@ const $ = (id) => document.getElementById(id);
 const locale = api.i18n.getUILanguage();
 const state = {
   tag: null, query: '', page: 0,
+  status: '', // '' or a link status state (issue 12): broken, error, redirected, ok
   links: [], // the rows of this page
   hits: null, // with a query: every search result (at most 1,000), paged here
   total: null, // matching links, null while counted
@@ -122,15 +124,16 @@ async function deleteTag(path) {
 }
 
 // --- Links: one page at a time ----------------------------------------------------------
-// `list` args; offset 0 is left out (the host takes an offset from 1).
+// `list` args (offset 0 is the default and left out, as older hosts refused it).
 function listArgs(tags, limit, offset) {
   const args = { limit };
   if (tags) args.tags = tags;
+  if (state.status) args.status = state.status;
   if (offset > 0) args.offset = offset;
   return args;
 }
 
-function filterKey() { return JSON.stringify([state.tag, state.query]); }
+function filterKey() { return JSON.stringify([state.tag, state.query, state.status]); }
 
 // keepPage: stay on this page (after an edit); reuseHits: only paging through the same
 // search results, which are not asked for again.
@@ -142,7 +145,8 @@ async function loadLinks({ keepPage = false, reuseHits = false } = {}) {
     if (state.query) {
       if (!reuseHits || !state.hits) state.hits = (await hostCall('search', { query: state.query, tags, limit: 1000 })).results ?? [];
       if (seq !== state.seq) return;
-      const visible = state.hits.filter((l) => !state.hidden.has(l.id));
+      // search has no status filter: its (at most 1,000) hits are filtered here.
+      const visible = state.hits.filter((l) => !state.hidden.has(l.id) && (!state.status || l.status?.state === state.status));
       state.total = visible.length;
       state.page = clampPage(state.page, pageCount(state.total, PAGE_SIZE));
       state.links = visible.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
@@ -175,7 +179,7 @@ async function countMatching(seq, tags, knownOffset) {
   let n;
   try {
     const tag = state.tag && state.tags.find((x) => x.name.toLowerCase() === state.tag.toLowerCase());
-    if (tag) n = tag.links_below;
+    if (tag && !state.status) n = tag.links_below;
     else {
       n = await countByProbing(async (offset) =>
         ((await hostCall('list', listArgs(tags, 1, offset))).links ?? []).length > 0, knownOffset);
@@ -189,7 +193,7 @@ async function countMatching(seq, tags, knownOffset) {
 }
 
 function render() {
-  const empty = !state.query && !state.tag && state.total === 0;
+  const empty = !state.query && !state.tag && !state.status && state.total === 0;
   $('empty').hidden = !empty;
   $('list').hidden = empty;
   $('rows').replaceChildren(...state.links.map(row));
@@ -218,6 +222,15 @@ function goToPage(page) {
   loadLinks({ keepPage: true, reuseHits: true }).then(() => document.querySelector('main').scrollTo?.(0, 0));
 }
 
+// A dead or unreachable link's mark, an icon and a word (not colour alone): its snapshots
+// are now the reader's copy.
+function statusElement(status) {
+  const mark = statusMark(status);
+  if (!mark) return null;
+  return h('span', { class: `link-status ${mark.state}`, dataset: { state: mark.state } },
+    h('span', { 'aria-hidden': 'true' }, ' ⚠ '), t(mark.key, mark.subs));
+}
+
 function row(link) {
   const selected = state.selection.has(link.id);
   const name = link.title || displayUrl(link.url);
@@ -235,7 +248,8 @@ function row(link) {
     })),
     h('td', {},
       h('div', { class: 'title' }, hasSnapshot ? h('a', { href: viewerUrl(link.id), target: '_blank' }, name) : name),
-      h('div', { class: 'url' }, h('a', { href: link.url, target: '_blank', rel: 'noopener noreferrer' }, displayUrl(link.url))),
+      h('div', { class: 'url' }, h('a', { href: link.url, target: '_blank', rel: 'noopener noreferrer' }, displayUrl(link.url)),
+        statusElement(link.status)),
       link.snippet ? snippetElement(link.snippet) : null,
       h('div', { class: 'row-actions' },
         action('open-snapshot', t('managerOpenSnapshot'), () => window.open(viewerUrl(link.id), '_blank'), !hasSnapshot),
@@ -500,6 +514,11 @@ async function loadSettings() {
 function main() {
   localize();
   loadSettings();
+  $('status-filter').addEventListener('change', (ev) => {
+    state.status = ev.target.value;
+    state.selection = new Selection();
+    loadLinks();
+  });
   $('search').addEventListener('input', debounce((ev) => {
     state.query = ev.target.value.trim();
     state.selection.clear();

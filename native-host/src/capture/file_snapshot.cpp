@@ -19,7 +19,8 @@ namespace {
 
 constexpr std::size_t kMaxTitleBytes = 300;
 constexpr std::size_t kMaxIndexedTextBytes = 4u << 20;  // as much as a page's text
-// A fetched link's body is held in memory up to this much (most pages), then streams to disk.
+// A fetched link's body that is not a page is held in memory up to this much, then streams
+// to disk.
 constexpr std::size_t kSpoolMemoryBytes = 1u << 20;
 
 // At most `limit` bytes of UTF-8, cut before a continuation byte.
@@ -226,12 +227,24 @@ Result<store::SnapshotInput> streamed_file_snapshot(std::string_view final_url, 
 // only once its first bytes arrived.
 class SpoolSink final : public net::BodySink {
  public:
-  SpoolSink(const store::BlobStore& blobs, std::size_t memory_limit)
-      : blobs_(blobs), memory_limit_(memory_limit) {}
+  SpoolSink(const store::BlobStore& blobs, std::size_t memory_limit, std::size_t page_limit)
+      : blobs_(blobs), memory_limit_(memory_limit), page_limit_(page_limit) {}
+
+  void begin(std::string_view content_type) override { content_type_ = content_type; }
 
   bool write(std::string_view bytes) override {
+    if (head_.empty()) {
+      // A page is held whole (up to a page's limit, which bounds a bomb dressed as one);
+      // anything else spills to disk past memory_limit_.
+      page_ = kind_of(sniff_media_type(content_type_, bytes.substr(0, kResourceHeaderBytes))) == FileKind::kHtml;
+      if (page_) memory_limit_ = page_limit_;
+    }
     if (head_.size() < kResourceHeaderBytes) {
       head_.append(bytes.substr(0, kResourceHeaderBytes - head_.size()));
+    }
+    if (page_ && memory_.size() + bytes.size() > page_limit_) {
+      page_too_large_ = true;
+      return failed(net::response_too_large_message(page_limit_));
     }
     if (!blob_ && memory_.size() + bytes.size() <= memory_limit_) {
       memory_.append(bytes);
@@ -251,6 +264,7 @@ class SpoolSink final : public net::BodySink {
   std::string error() const override { return error_; }
 
   const std::string& head() const { return head_; }
+  bool page_too_large() const { return page_too_large_; }
   std::string take_memory() { return std::move(memory_); }
   store::BlobWriter* blob() const { return blob_.get(); }
 
@@ -262,7 +276,9 @@ class SpoolSink final : public net::BodySink {
 
   const store::BlobStore& blobs_;
   std::size_t memory_limit_;
-  std::string head_, memory_, error_;
+  const std::size_t page_limit_;
+  std::string content_type_, head_, memory_, error_;
+  bool page_ = false, page_too_large_ = false;
   std::unique_ptr<store::BlobWriter> blob_;
 };
 
@@ -311,9 +327,12 @@ Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
   link_limits.max_bytes_per_response = std::max(limits.max_bytes_per_response, file_limits.max_file_bytes);
   link_limits.max_bytes_per_session = std::max(limits.max_bytes_per_session, file_limits.max_file_bytes);
 
-  // Held in memory up to 1 MiB (most pages), streamed to a blob file beyond it.
+  // A page held in memory (up to its limit), any other body up to 1 MiB, then streamed to a
+  // blob file.
   std::shared_ptr<SpoolSink> sink;
-  if (blobs != nullptr) sink = std::make_shared<SpoolSink>(*blobs, kSpoolMemoryBytes);
+  if (blobs != nullptr) {
+    sink = std::make_shared<SpoolSink>(*blobs, kSpoolMemoryBytes, limits.max_bytes_per_response);
+  }
   net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0, sink}, link_limits);
   if (response) *response = LinkResponse{r.http_status, r.final_url, r.error_code, r.error_message};
   if (!r.transport_ok()) {
@@ -321,6 +340,9 @@ Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
     if (r.error_code == errc::kDeadline) return make_error(errc::kTimeout, r.error_message);
     if (r.error_code == errc::kTooLarge) {
       return make_error(errc::kTooLarge, file_too_large_message(url, file_limits.max_file_bytes));
+    }
+    if (sink && sink->page_too_large()) {
+      return make_error(errc::kTooLarge, file_too_large_message(url, limits.max_bytes_per_response));
     }
     return make_error(r.error_code, r.error_message);
   }

@@ -43,7 +43,10 @@ Result<json> list(Context& ctx, const json& args) {
   json items = json::array();
   for (const auto& l : *links) items.push_back(link_json(l));
   LINKSNAP_TRY(attach_statuses(ctx.store, items));
-  return json{{"links", items}};
+  // How many match in all, so a pager shows "1,234 links" without asking page by page.
+  auto total = ctx.store.count_links(*tag_names, status->value_or(""));
+  if (!total.ok()) return total.error();
+  return json{{"links", items}, {"total", *total}};
 }
 
 Result<json> search(Context& ctx, const json& args) {

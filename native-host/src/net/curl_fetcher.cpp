@@ -331,6 +331,11 @@ class CurlSession final : public FetchSession {
       if (t.request.sink == nullptr) {
         t.body.append(data, n);
       } else {
+        if (t.received == 0) {
+          const char* type = nullptr;
+          curl_easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &type);
+          t.request.sink->begin(type != nullptr ? type : "");
+        }
         if (t.body.size() < kSniffBytes) {
           t.body.append(data, std::min(n, kSniffBytes - t.body.size()));
         }

@@ -245,6 +245,7 @@ class FakeFetcher::Session final : public FetchSession {
       session_bytes_ += response->body.size();
       r.body_size = response->body.size();
       if (request.sink != nullptr) {
+        request.sink->begin(r.content_type);
         if (!request.sink->write(response->body)) {
           r.error_code = errc::kIo;
           r.error_message =

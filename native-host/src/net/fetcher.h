@@ -48,6 +48,9 @@ class BodySink {
   // transfer with errc::kIo and error() as the reason (a full disk).
   virtual bool write(std::string_view bytes) = 0;
   virtual std::string error() const = 0;
+  // Before the first write: the final response's Content-Type header ("" if none), so a
+  // sink can tell a page from a file before the bytes pile up.
+  virtual void begin(std::string_view /*content_type*/) {}
 };
 
 // The most of one request's or response's header block FetchResult keeps (libcurl itself

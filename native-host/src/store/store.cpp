@@ -387,9 +387,10 @@ Result<LinkRecord> Store::find_link_by_url(std::string_view url) {
   return std::move(links->front());
 }
 
-Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options, std::string_view status) {
-  std::vector<std::string> args;
-  auto filter = tag_filter_sql(options.tags, 1, args);
+// The WHERE clause (after "1") of list_links and count_links; its text arguments in args.
+Result<std::string> Store::link_filter_sql(const std::vector<std::string>& tags, std::string_view status,
+                                           std::vector<std::string>& args) {
+  auto filter = tag_filter_sql(tags, 1, args);
   if (!filter.ok()) return filter.error();
   if (!status.empty()) {
     auto by_status = status_filter_sql(status, static_cast<int>(args.size()) + 1);
@@ -397,7 +398,27 @@ Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options, st
     args.emplace_back(status);
     *filter += *by_status;
   }
+  return filter;
+}
+
+Result<std::vector<LinkRecord>> Store::list_links(const ListOptions& options, std::string_view status) {
+  std::vector<std::string> args;
+  auto filter = link_filter_sql(options.tags, status, args);
+  if (!filter.ok()) return filter.error();
   return query_links("1" + *filter, "l.updated_at DESC, l.id DESC", args, options.limit, options.offset);
+}
+
+Result<std::int64_t> Store::count_links(const std::vector<std::string>& tags, std::string_view status) {
+  std::vector<std::string> args;
+  auto filter = link_filter_sql(tags, status, args);
+  if (!filter.ok()) return filter.error();
+  auto st = db_.prepare("SELECT count(*) FROM links l WHERE 1" + *filter);
+  if (!st.ok()) return st.error();
+  int i = 1;
+  for (const auto& a : args) st->bind(i++, a);
+  auto row = st->step();
+  if (!row.ok()) return row.error();
+  return st->int64(0);
 }
 
 Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {

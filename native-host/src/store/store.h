@@ -188,6 +188,8 @@ class Store {
   // `status` "" lists any link; else only those whose newest check found that state
   // (link_status.h: ok, redirected, broken, error).
   Result<std::vector<LinkRecord>> list_links(const ListOptions& options, std::string_view status = "");
+  // How many links list_links would page through with these filters (no limit).
+  Result<std::int64_t> count_links(const std::vector<std::string>& tags, std::string_view status = "");
   Result<std::vector<SearchHit>> search(const SearchOptions& options);
 
   Result<std::vector<SnapshotRecord>> snapshots_of(std::int64_t link_id);
@@ -228,6 +230,8 @@ class Store {
   Status collect_garbage(const std::vector<std::string>& candidate_blobs);
   // Links matching `where` (over `links l`), in `order` ("" = any), with text_args bound as
   // ?1…?N and limit/offset after them.
+  Result<std::string> link_filter_sql(const std::vector<std::string>& tags, std::string_view status,
+                                      std::vector<std::string>& args);
   Result<std::vector<LinkRecord>> query_links(std::string_view where, std::string_view order,
                                               const std::vector<std::string>& text_args,
                                               std::int64_t limit, std::int64_t offset);
