@@ -40,6 +40,7 @@ seed fuzz_bookmarks "$repo/tests/fixtures/bookmarks/"*
 seed fuzz_html_budget "${html[@]}" "$repo/tests/fuzz/seeds/html_budget/"*
 seed fuzz_link_check "$repo/tests/fuzz/seeds/link_check/"*
 seed fuzz_warc "$repo/tests/fuzz/seeds/warc/"*
+seed fuzz_pdf_text "$repo/tests/fixtures/files/"*.pdf
 for target in "$build"/tests/fuzz/fuzz_*; do
   [[ -x $target ]] || continue
   name=$(basename "$target")

@@ -80,6 +80,8 @@ std::string new_token_prefix(std::string_view page) {
   }
 }
 
+constexpr std::size_t kMaxKeptHeadBytes = 8u << 20;
+
 bool is_html_type(const std::string& mime) {
   return mime == "text/html" || mime == "application/xhtml+xml";
 }
@@ -469,8 +471,14 @@ class Engine {
     n.final_url = r.final_url.empty() ? r.url : r.final_url;
     n.http_status = r.http_status;
     n.fetched_size = r.body_size;
-    n.request_head = std::move(r.request_head);
-    n.response_head = std::move(r.response_head);
+    // The heads a WARC export replays, within a budget per capture: 1,000 images that each
+    // set 200 KiB of cookies would otherwise hold 200 MB. Past it a resource keeps none and
+    // the export synthesizes its headers (as for snapshots made before heads were kept).
+    if (heads_kept_ + r.request_head.size() + r.response_head.size() <= kMaxKeptHeadBytes) {
+      heads_kept_ += r.request_head.size() + r.response_head.size();
+      n.request_head = std::move(r.request_head);
+      n.response_head = std::move(r.response_head);
+    }
     if (!r.transport_ok()) {
       fail(id, r.error_code, r.error_message);
       return;
@@ -527,6 +535,7 @@ class Engine {
 
   std::unique_ptr<net::FetchSession> session_;
   EngineOptions options_;
+  std::size_t heads_kept_ = 0;  // bytes of request and response heads kept for the WARC
   std::size_t max_outstanding_;
   std::size_t outstanding_ = 0;
   std::deque<std::size_t> containers_, assets_;  // not yet handed to the session
