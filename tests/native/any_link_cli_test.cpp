@@ -165,6 +165,25 @@ TEST_F(AnyLinkCliTest, AFileLargerThanAPageStreamsToDiskAndOverTheLimitLeavesNot
   EXPECT_EQ(temp_files, 0u);
 }
 
+// A text file too large to hold (over 32 MiB) streams to disk, is kept as it came and its first
+// 4 MiB are indexed; that cut falls inside a three-byte character here (4 MiB is not a
+// multiple of 3), which must not lose the index.
+TEST_F(AnyLinkCliTest, AHugeChineseTextFileIsIndexedUpToTheCutInsideACharacter) {
+  TempDir site;
+  {
+    std::ofstream out(site.str() + "/notes.txt", std::ios::binary);
+    out << "望远镜 telescope\n";
+    const std::string line = "汉字汉字汉字汉字汉字汉字汉字汉字汉字汉字汉字汉字汉字汉字汉字汉字\n";  // 97 bytes
+    for (std::size_t written = 0; written < (34u << 20); written += line.size()) out << line;
+  }
+  TestHttpServer big(TestHttpServer::Options{site.str(), 0, 0, false});
+  auto r = cli({"add", big.base_url() + "/notes.txt", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["snapshot"]["media_type"], "text/plain");
+  EXPECT_EQ(hits("望远镜"), 1u);
+  EXPECT_EQ(hits("telescope"), 1u);
+}
+
 TEST_F(AnyLinkCliTest, RenderWithoutChromiumNamesThePackage) {
   auto r = cli({"add", "--render", url("script-written.html")});
   EXPECT_EQ(r.exit_code, 1);
