@@ -28,6 +28,7 @@ namespace {
 namespace fs = boost::filesystem;
 using linksnap::test::TestHttpServer;
 using linksnap::testing::ProcessResult;
+using linksnap::testing::spawn_cli;
 using linksnap::testing::TempDir;
 using nlohmann::json;
 
@@ -471,23 +472,6 @@ TEST(LinkCheckTest, IntervalsAsPeopleWriteThem) {
 
 // ---- The store keeps its guarantees ----
 
-pid_t spawn_cli(const TempDir& home, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{LINKSNAP_CLI_BIN};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> c_argv;
-  for (auto& a : argv) c_argv.push_back(a.data());
-  c_argv.push_back(nullptr);
-  std::string home_env = "LINKSNAP_HOME=" + home.str();
-  std::vector<char*> c_env{home_env.data(), nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
 
 class RefreshStoreTest : public RefreshCliTest {
  protected:

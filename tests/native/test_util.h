@@ -6,6 +6,8 @@
 
 #include <boost/filesystem.hpp>
 #include <nlohmann/json.hpp>
+#include <sys/types.h>
+
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -93,6 +95,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
 // another zone.
 ProcessResult run_cli(const TempDir& home, std::vector<std::string> args,
                       const std::vector<std::string>& env = {});
+// The real `linksnap` started on the store in `home` (LINKSNAP_HOME) and not waited for, its
+// output discarded: for a test that kills it midway. -1 if it could not be started.
+pid_t spawn_cli(const TempDir& home, const std::vector<std::string>& args);
 // run_cli with --json appended: the test fails unless it exits 0 and prints JSON.
 nlohmann::json run_cli_json(const TempDir& home, std::vector<std::string> args,
                             const std::vector<std::string>& env = {});
