@@ -139,7 +139,13 @@
     return sprites;
   }
 
-  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 60)));
+  // A rendered frame, then a moment for the handlers it ran; a hidden tab renders no frames
+  // (Firefox pauses requestAnimationFrame there), so a timer stands in for it.
+  const nextFrame = () => new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 150);
+    requestAnimationFrame(() => { clearTimeout(fallback); setTimeout(resolve, 60); });
+  });
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   // SingleFile's "load deferred images", bounded: lazy images are told to load now, the
   // page is scrolled through a viewport at a time (so IntersectionObserver and scroll
@@ -151,16 +157,21 @@
     for (const img of doc.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
     const { scrollX, scrollY } = win;
     const root = doc.scrollingElement ?? doc.documentElement;
+    // A tab in the background (Add link renders there) lays nothing out while hidden: no
+    // scroll handler or IntersectionObserver would fire, so only the lazy images are loaded.
+    const walk = !doc.hidden;
     const step = Math.max(200, Math.floor(win.innerHeight * 0.9));
     try {
       // A very long page (a 10 MB log) is not walked screen by screen: its end is enough.
       const screens = Math.ceil(root.scrollHeight / step);
-      for (let y = 0; screens <= DEFERRED_SCREENS && y < root.scrollHeight && performance.now() < until; y += step) {
+      for (let y = 0; walk && screens <= DEFERRED_SCREENS && y < root.scrollHeight && performance.now() < until; y += step) {
         win.scrollTo({ left: scrollX, top: y, behavior: 'instant' });
         await nextFrame();
       }
-      win.scrollTo({ left: scrollX, top: root.scrollHeight, behavior: 'instant' });
-      await nextFrame();
+      if (walk) {
+        win.scrollTo({ left: scrollX, top: root.scrollHeight, behavior: 'instant' });
+        await nextFrame();
+      }
     } finally {
       win.scrollTo({ left: scrollX, top: scrollY, behavior: 'instant' });
     }
@@ -370,7 +381,8 @@
     let html;
     let deferredMs = 0;
     try {
-      if (options.loadDeferred !== false) await loadDeferred(document, DEFERRED_MS);
+      // Bounded whatever the page does: past the time the capture goes on without waiting.
+      if (options.loadDeferred !== false) await Promise.race([loadDeferred(document, DEFERRED_MS), sleep(DEFERRED_MS + 1000)]);
       const sprites = await collectSprites(document);
       deferredMs = performance.now() - started;
       html = new Writer(document, { keepFormText: options.keepFormText === true, sprites }).document();
