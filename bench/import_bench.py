@@ -29,13 +29,18 @@ def bookmark_file(urls, path):
         f.write('</DL><p>\n</DL><p>\n')
 
 
-def run(cli, home, *args):
+def run_output(cli, home, *args):
+    """Runs linksnap on the store in home: (seconds it took, what it printed); exits on failure."""
     start = time.monotonic()
     r = subprocess.run([cli, '--home', home, *args], capture_output=True, text=True)
     elapsed = time.monotonic() - start
     if r.returncode != 0:
         raise SystemExit(f'{" ".join(args)} failed: {r.stderr}')
-    return elapsed
+    return elapsed, r.stdout
+
+
+def run(cli, home, *args):
+    return run_output(cli, home, *args)[0]
 
 
 def start_server(build, root):

@@ -15,7 +15,8 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-import time
+
+from import_bench import run_output
 
 WORDS = ('chrony ntp time server clock offset network tls key exchange stratum drift '
          'accuracy hardware timestamp kernel').split()
@@ -35,15 +36,6 @@ def bookmark_file(urls, path):
         for url in urls:
             f.write(f'<DT><A HREF="{url}">{url}</A>\n')
         f.write('</DL><p>\n')
-
-
-def cli(binary, home, *args):
-    start = time.monotonic()
-    r = subprocess.run([binary, '--home', home, *args], capture_output=True, text=True)
-    elapsed = time.monotonic() - start
-    if r.returncode != 0:
-        raise SystemExit(f'linksnap {" ".join(args)} failed: {r.stderr}')
-    return elapsed, r.stdout
 
 
 def store_bytes(home):
@@ -90,8 +82,8 @@ def main():
         home = os.path.join(tmp, 'home')
         marks = os.path.join(tmp, 'pages.html')
         bookmark_file([f'{base}/p{i}.html' for i in range(2 * n)], marks)
-        t, _ = cli(binary, home, 'import', marks, '--snapshot', '--jobs', str(a.jobs))
-        _, listed = cli(binary, home, 'list', '--limit', '10000', '--json')
+        t, _ = run_output(binary, home, 'import', marks, '--snapshot', '--jobs', str(a.jobs))
+        _, listed = run_output(binary, home, 'list', '--limit', '10000', '--json')
         ids = {link['url'].rsplit('/', 1)[1]: link['id'] for link in json.loads(listed)['links']}
         unchanged_ids = [str(ids[f'p{i}.html']) for i in range(n)]
         changed_ids = [str(ids[f'p{i}.html']) for i in range(n, 2 * n)]
@@ -99,7 +91,7 @@ def main():
         print(f'store after saving {2 * n} pages ({a.latency_ms} ms latency, --jobs {a.jobs}): '
               f'{blobs0 / 2**20:.2f} MiB of files, {db0 / 2**20:.2f} MiB database ({t:.1f} s)')
 
-        t, out = cli(binary, home, 'refresh', *unchanged_ids, '--jobs', str(a.jobs), '--json')
+        t, out = run_output(binary, home, 'refresh', *unchanged_ids, '--jobs', str(a.jobs), '--json')
         r = json.loads(out)
         assert r['unchanged'] == n and not r['failed'], out[:2000]
         blobs1, db1 = store_bytes(home)
@@ -110,7 +102,7 @@ def main():
         for i in range(n, 2 * n):
             with open(os.path.join(site, f'p{i}.html'), 'w') as f:
                 f.write(page_html(i, 'The second version of this page, one sentence longer. 新的一句。'))
-        t, out = cli(binary, home, 'refresh', *changed_ids, '--jobs', str(a.jobs), '--json')
+        t, out = run_output(binary, home, 'refresh', *changed_ids, '--jobs', str(a.jobs), '--json')
         r = json.loads(out)
         assert r['changed'] == n and not r['failed'], out[:2000]
         blobs2, db2 = store_bytes(home)
