@@ -13,7 +13,7 @@
 #include "commands/command.h"
 #include "http_server.h"
 #include "net/curl_fetcher.h"
-#include "net/fake_fetcher.h"
+#include "fake_fetcher.h"
 #include "test_util.h"
 #include "util/sha256.h"
 

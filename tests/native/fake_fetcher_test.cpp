@@ -1,6 +1,6 @@
 // FakeFetcher (the network stand-in for snapshot engine tests) and the URL rule and messages
 // it shares with CurlFetcher.
-#include "net/fake_fetcher.h"
+#include "fake_fetcher.h"
 
 #include <gtest/gtest.h>
 

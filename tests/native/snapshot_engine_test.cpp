@@ -16,7 +16,7 @@
 #include "capture/page_snapshot.h"
 #include "http_server.h"
 #include "net/curl_fetcher.h"
-#include "net/fake_fetcher.h"
+#include "fake_fetcher.h"
 #include "test_util.h"
 #include "util/sha256.h"
 

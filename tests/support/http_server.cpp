@@ -24,7 +24,7 @@
 #include <thread>
 #include <utility>
 
-#include "net/fake_fetcher.h"  // content_type_for_path: one table for the fake and the server
+#include "net/media_types.h"  // content_type_for_path: the same table the capture engine guesses from
 
 namespace linksnap::test {
 namespace {

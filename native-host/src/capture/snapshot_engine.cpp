@@ -15,7 +15,7 @@
 #include "capture/html_rewrite.h"
 #include "capture/srcset.h"
 #include "capture/svg_sanitize.h"
-#include "net/fake_fetcher.h"  // content_type_for_path: the extension table shared with tests
+#include "net/media_types.h"  // content_type_for_path: the guess for a resource without a type
 #include "util/charset.h"
 #include "util/sha256.h"
 #include "util/url.h"

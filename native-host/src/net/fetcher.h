@@ -1,5 +1,5 @@
 // The network edge. The snapshot engine talks only to this interface: the real implementation
-// drives libcurl multi (curl_fetcher.h), tests use FakeFetcher (fake_fetcher.h) serving a map
+// drives libcurl multi (curl_fetcher.h), tests use FakeFetcher (tests/support/fake_fetcher.h) serving a map
 // of URL -> response. A session is a bag of pending requests; the engine adds requests as it
 // discovers them (a stylesheet's @import is only known once the sheet arrived) and takes
 // results in completion order.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "net/fetcher.h"
+#include "net/media_types.h"  // content_type_for_path, which from_directory uses
 
 namespace linksnap::net {
 
@@ -26,12 +27,6 @@ struct FakeResponse {
   std::optional<std::string> error_code;
   std::string error_message;  // with error_code; empty: a message like CurlFetcher's
 };
-
-// Content-Type for a file name or URL path by its extension (html, css, js, png, jpg, gif, svg,
-// webp, woff, woff2, ttf, json, txt, ...), "; charset=utf-8" on text/* types,
-// "application/octet-stream" when unknown. Shared with the loopback test server so unit and
-// end-to-end tests see the same headers.
-std::string content_type_for_path(std::string_view path);
 
 class FakeFetcher : public Fetcher {
  public:
