@@ -12,10 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "http_server.h"
 #include "interop/wacz.h"
@@ -519,7 +523,7 @@ namespace linksnap {
 namespace {
 
 // A SIGKILL in the middle of a big export leaves nothing at the target path (the records go
-// to a temp file beside it, renamed only when complete).
+// to a temp file beside it, renamed only when complete), and the next export there removes it.
 TEST_F(WarcStoreTest, KillDuringABigExportLeavesNoFileAtTheTarget) {
   std::uint64_t state = 88172645463325252ull;
   for (int i = 0; i < 10; ++i) {
@@ -567,9 +571,24 @@ TEST_F(WarcStoreTest, KillDuringABigExportLeavesNoFileAtTheTarget) {
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_FALSE(boost::filesystem::exists(target));
   // What is left is the temp file, named as such.
+  std::vector<std::string> left;
   for (const auto& e : boost::filesystem::directory_iterator(out_.path())) {
-    EXPECT_TRUE(e.path().filename().string().starts_with("big.warc.gz.linksnap-tmp-")) << e.path();
+    left.push_back(e.path().filename().string());
   }
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0], "big.warc.gz.linksnap-tmp-" + std::to_string(child));
+  // A live process's temp file beside the same target is another export still running.
+  const std::string live = out_.str() + "/big.warc.gz.linksnap-tmp-" + std::to_string(::getppid());
+  { std::ofstream(live) << "running"; }
+  // The next export to that target removes the dead one's leftover and writes the archive.
+  const testing::ProcessResult again = testing::run_cli(home_, {"export", "--warc", target});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  std::vector<std::string> after;
+  for (const auto& e : boost::filesystem::directory_iterator(out_.path())) {
+    after.push_back(e.path().filename().string());
+  }
+  std::sort(after.begin(), after.end());
+  EXPECT_EQ(after, (std::vector<std::string>{"big.warc.gz", "big.warc.gz.linksnap-tmp-" + std::to_string(::getppid())}));
 }
 
 }  // namespace

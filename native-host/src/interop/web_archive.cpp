@@ -1,6 +1,7 @@
 #include "interop/web_archive.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <unordered_map>
 
@@ -39,10 +41,38 @@ std::string describe_gib(std::uint64_t bytes) {
   return buf;
 }
 
+// Removes what an export killed before it could clean up left beside `target`: files named
+// "<target name>.linksnap-tmp[-warc]-<pid>" whose process is gone. A live pid's file is
+// another export still running, and is left to it.
+void remove_stale_temp_files(const std::string& target) {
+  const std::size_t slash = target.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : target.substr(0, slash));
+  const std::string prefix = base_name(target) + ".linksnap-tmp";
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string rest = name.substr(prefix.size());
+    const std::size_t dash = rest.rfind('-');
+    if (dash == std::string::npos || (dash != 0 && rest.substr(0, dash) != "-warc")) continue;
+    const std::string digits = rest.substr(dash + 1);
+    if (digits.empty() || digits.size() > 9 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (::kill(pid, 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      std::filesystem::remove(it->path(), ignored);
+    }
+  }
+}
+
 // A file written beside its target and renamed onto it only by commit(); removed otherwise.
 class TempFile {
  public:
   static Result<std::unique_ptr<TempFile>> create(const std::string& target, const std::string& suffix) {
+    remove_stale_temp_files(target);
     std::string tmp = target + ".linksnap-tmp" + suffix + "-" + std::to_string(::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return make_error(errc::kIo, "cannot write " + target + ": " + std::strerror(errno));
