@@ -1,5 +1,8 @@
 // `check` on a real store, damaged in the ways a crash, a full disk or a person can damage it.
+#include <unistd.h>
+
 #include <fstream>
+#include <string>
 
 #include "capture/html_text.h"
 #include "store/integrity.h"
@@ -78,6 +81,9 @@ TEST_F(IntegrityTest, LeftoversOfAKilledSaveAreReportedAndRepaired) {
   ASSERT_OK(orphan);
   boost::filesystem::create_directories(dir_.path() / "tmp");
   std::ofstream(dir_.path() / "tmp" / "abc.123.tmp") << "half";
+  // A live writer's temp file (this process's) is a save in progress: neither listed nor removed.
+  const auto live = dir_.path() / "tmp" / (std::to_string(::getpid()) + "-0123456789abcdef");
+  std::ofstream(live) << "in progress";
   auto unused = store_->blobs().put("");  // a blob row no snapshot uses
   ASSERT_OK(unused);
   ASSERT_OK(store_->db().exec("INSERT INTO blobs(hash, size, created_at) VALUES ('" + *unused + "', 0, 'x')"));
@@ -91,6 +97,7 @@ TEST_F(IntegrityTest, LeftoversOfAKilledSaveAreReportedAndRepaired) {
   EXPECT_TRUE(after.ok());
   EXPECT_TRUE(after.leftovers.empty());
   EXPECT_TRUE(store_->blobs().exists(saved_.snapshot.root_blob));  // the real one stays
+  EXPECT_TRUE(boost::filesystem::exists(live));
 }
 
 TEST_F(IntegrityTest, ALinkMissingFromTheSearchIndexIsReindexedWithItsText) {

@@ -66,16 +66,19 @@ std::string random_suffix() {
 // as such at the next start (and not mistaken for a live writer's).
 std::string temp_prefix() { return std::to_string(::getpid()) + "-"; }
 
-// True when `name` is a temp file of a process that no longer runs.
-bool writer_is_gone(const std::string& name) {
+// Whose temp file `name` is: a writer that still runs (a save in progress), one that is gone,
+// or no writer of ours (a name our writers never give).
+enum class TempWriter { kRunning, kGone, kUnnamed };
+TempWriter temp_writer(const std::string& name) {
   const std::size_t dash = name.find('-');
-  if (dash == 0 || dash == std::string::npos || dash > 10) return false;
+  if (dash == 0 || dash == std::string::npos || dash > 10) return TempWriter::kUnnamed;
   long pid = 0;
   for (std::size_t i = 0; i < dash; ++i) {
-    if (name[i] < '0' || name[i] > '9') return false;
+    if (name[i] < '0' || name[i] > '9') return TempWriter::kUnnamed;
     pid = pid * 10 + (name[i] - '0');
   }
-  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+  if (pid <= 0) return TempWriter::kUnnamed;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH ? TempWriter::kGone : TempWriter::kRunning;
 }
 
 // Moves a complete temp file to its blob path (or drops it when that blob is already there).
@@ -285,16 +288,34 @@ void BlobStore::for_each(const std::function<void(const std::string&)>& visit) c
   }
 }
 
-void BlobStore::remove_stale_temp_files(long max_age_seconds) const {
+std::vector<fs::path> BlobStore::stale_temp_files(long max_age_seconds) const {
+  std::vector<fs::path> stale;
   boost::system::error_code ec;
   const std::time_t now = std::time(nullptr);
   for (fs::directory_iterator it(tmp_dir_, ec), end; !ec && it != end; it.increment(ec)) {
     boost::system::error_code ec2;
     const std::time_t modified = fs::last_write_time(it->path(), ec2);
     if ((!ec2 && now - modified > max_age_seconds) ||
-        writer_is_gone(it->path().filename().string())) {
-      fs::remove(it->path(), ec2);
+        temp_writer(it->path().filename().string()) == TempWriter::kGone) {
+      stale.push_back(it->path());
     }
+  }
+  return stale;
+}
+
+std::vector<fs::path> BlobStore::temp_files_not_in_progress() const {
+  std::vector<fs::path> files;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(tmp_dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (temp_writer(it->path().filename().string()) != TempWriter::kRunning) files.push_back(it->path());
+  }
+  return files;
+}
+
+void BlobStore::remove_stale_temp_files(long max_age_seconds) const {
+  for (const fs::path& p : stale_temp_files(max_age_seconds)) {
+    boost::system::error_code ec;
+    fs::remove(p, ec);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/result.h"
 
@@ -71,9 +72,15 @@ class BlobStore {
   Status remove(std::string_view hash);
   // Visits every blob file name that is a valid hash (for integrity checks).
   void for_each(const std::function<void(const std::string& hash)>& visit) const;
-  // Deletes temp files left behind by a killed process: those whose writer (named in the file
+  // Temp files every process may delete at start: those whose writer (named in the file
   // name) is no longer running, and any older than max_age_seconds.
+  std::vector<boost::filesystem::path> stale_temp_files(long max_age_seconds) const;
+  // Deletes the stale_temp_files.
   void remove_stale_temp_files(long max_age_seconds) const;
+  // Every temp file but a running writer's (a save in progress): what `check` lists.
+  std::vector<boost::filesystem::path> temp_files_not_in_progress() const;
+  // How old a temp file may be before it is stale whatever its writer: no save runs a day.
+  static constexpr long kTempFileMaxAgeSeconds = 24 * 3600;
 
   boost::filesystem::path path_for(std::string_view hash) const;
 

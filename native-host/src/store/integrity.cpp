@@ -113,13 +113,9 @@ Result<CheckReport> check_store(Store& store, const CheckOptions& options) {
     if (!rows.count(hash)) orphan_files.push_back(hash);
   });
   for (const auto& h : orphan_files) report.leftovers.push_back("file " + h + " is not in the database");
-  const auto tmp_dir = store.data_dir() / "tmp";
-  std::vector<boost::filesystem::path> temp_files;
-  boost::system::error_code ec;
-  for (boost::filesystem::directory_iterator it(tmp_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    temp_files.push_back(it->path());
-    report.leftovers.push_back("temporary file " + it->path().filename().string());
-  }
+  // A running writer's temp file is a save in progress (another host, the CLI), not a leftover.
+  const std::vector<boost::filesystem::path> temp_files = store.blobs().temp_files_not_in_progress();
+  for (const auto& p : temp_files) report.leftovers.push_back("temporary file " + p.filename().string());
 
   if (!options.repair || report.leftovers.empty()) return report;
 
@@ -146,6 +142,7 @@ Result<CheckReport> check_store(Store& store, const CheckOptions& options) {
     report.repaired.push_back("removed file " + h);
   }
   for (const auto& p : temp_files) {
+    boost::system::error_code ec;
     boost::filesystem::remove(p, ec);
     report.repaired.push_back("removed temporary file " + p.filename().string());
   }

@@ -135,7 +135,7 @@ Result<Store> Store::open(const fs::path& data_dir, const Clock& clock) {
                         "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF"));
   LINKSNAP_TRY(migrate(*db));
   Store store(data_dir, std::move(*db), clock);
-  store.blobs_.remove_stale_temp_files(24 * 3600);
+  store.blobs_.remove_stale_temp_files(BlobStore::kTempFileMaxAgeSeconds);
   return store;
 }
 
