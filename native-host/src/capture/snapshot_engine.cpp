@@ -126,7 +126,7 @@ class Engine {
         options_(options),
         max_outstanding_(static_cast<std::size_t>(std::max(1, limits.max_concurrent))) {}
 
-  CapturedDocument run(std::string_view html, std::string_view page_url) {
+  CapturedDocument run(std::string html, std::string_view page_url) {
     token_prefix_ = new_token_prefix(html);
     Node root;
     root.url = std::string(page_url);
@@ -134,7 +134,7 @@ class Engine {
     root.kind = ResourceKind::kDocument;
     root.container = true;
     root.fetched = true;
-    root.text = std::string(html);
+    root.text = std::move(html);
     root.mime = "text/html";
     nodes_.push_back(std::move(root));
     expand(0);
@@ -410,7 +410,7 @@ class Engine {
     }
     n.text.clear();
     n.text.shrink_to_fit();
-    n.hash = sha256_hex(n.bytes);
+    if (id != 0) n.hash = sha256_hex(n.bytes);  // the page itself is hashed by the store
     n.ok = true;
     n.done = true;
     if (id != 0 && options_.on_resource_ready) options_.on_resource_ready(n.bytes);
@@ -589,8 +589,14 @@ std::string stylesheet_to_utf8(std::string_view content_type, std::string_view b
 CapturedDocument capture_document(std::string_view html, std::string_view page_url,
                                   net::Fetcher& fetcher, const net::FetchLimits& limits,
                                   const EngineOptions& options) {
+  return capture_owned_document(std::string(html), page_url, fetcher, limits, options);
+}
+
+CapturedDocument capture_owned_document(std::string html, std::string_view page_url,
+                                        net::Fetcher& fetcher, const net::FetchLimits& limits,
+                                        const EngineOptions& options) {
   Engine engine(fetcher, limits, options);
-  return engine.run(html, page_url);
+  return engine.run(std::move(html), page_url);
 }
 
 }  // namespace linksnap::capture
