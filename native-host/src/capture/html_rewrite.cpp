@@ -8,6 +8,7 @@
 
 #include "capture/css_rewrite.h"
 #include "capture/gumbo_guard.h"
+#include "capture/parsed_page.h"
 #include "capture/srcset.h"
 #include "util/charset.h"
 #include "util/url.h"
@@ -181,8 +182,9 @@ class Rewriter {
  public:
   // `page_url` is the document's URL (for a srcdoc document, its parent's base URL); its own
   // <base href>, found in the same parse, takes precedence.
-  Rewriter(std::string_view html, std::string page_url, const HtmlUrlMapper& map, int depth)
-      : html_(html), base_(std::move(page_url)), map_(map), depth_(depth) {}
+  Rewriter(std::string_view html, std::string page_url, const HtmlUrlMapper& map, int depth,
+           const ParsedHook* on_parsed = nullptr)
+      : html_(html), base_(std::move(page_url)), map_(map), depth_(depth), on_parsed_(on_parsed) {}
 
   std::string run() {
     // The tree is dropped before the output is built: both are as big as the page or more.
@@ -205,6 +207,11 @@ class Rewriter {
          std::string(
              "<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"") +
              kSnapshotCsp + "\">" + parse_cut_meta(parse_cut_note(doc, html_.size()))});
+    if (on_parsed_ != nullptr && *on_parsed_) {
+      for (TextEdit& e : (*on_parsed_)(doc, html_)) {
+        edits_.push_back({e.offset, e.length, std::move(e.text)});
+      }
+    }
     tree.reset();
     std::string out = apply_edits(parsed, edits_);
     // A handler dropped from <body> can be replaced on the next parse by the same attribute
@@ -718,6 +725,7 @@ class Rewriter {
   std::string base_;
   const HtmlUrlMapper& map_;
   int depth_;
+  const ParsedHook* on_parsed_;
   std::vector<Edit> edits_;
   bool stray_html_or_body_ = false;         // a later <html>/<body> tag gave attributes
   bool dropped_from_html_or_body_ = false;  // a handler or a script URL left <html>/<body>
@@ -780,6 +788,12 @@ std::string rewrite_html(std::string_view html, std::string_view page_url,
                          const HtmlUrlMapper& map) {
   const Utf8WithoutBom in(html);
   return Rewriter(in.text, std::string(page_url), map, 0).run();
+}
+
+std::string rewrite_html_with(std::string_view html, std::string_view page_url,
+                              const HtmlUrlMapper& map, const ParsedHook& on_parsed) {
+  const Utf8WithoutBom in(html);
+  return Rewriter(in.text, std::string(page_url), map, 0, &on_parsed).run();
 }
 
 }  // namespace linksnap::capture

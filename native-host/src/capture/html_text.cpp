@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "capture/gumbo_guard.h"
+#include "capture/parsed_page.h"
 #include "util/charset.h"
 #include "util/utf8.h"
 
@@ -807,7 +808,8 @@ PageText text_of(const GumboOutput* parsed, std::string_view html, std::size_t s
 // (more <meta>s, or "") where a <meta charset> would go; `doc` is the parse of what follows
 // the BOM. with_edits applies them (the tree may be gone by then).
 std::vector<Edit> utf8_declaration_edits(std::string_view html, std::size_t bom,
-                                         const GumboDocument& doc, const std::string& insert) {
+                                         const GumboDocument& doc, const std::string& insert,
+                                         bool may_insert = true) {
   const auto offset_of = [&](const char* p) { return static_cast<std::size_t>(p - html.data()); };
   std::vector<Edit> edits;
   bool declared = false;
@@ -861,7 +863,7 @@ std::vector<Edit> utf8_declaration_edits(std::string_view html, std::size_t bom,
       },
       [](const GumboNode*) {}, nullptr);
 
-  if (!declared || !insert.empty()) {
+  if (may_insert && (!declared || !insert.empty())) {
     std::size_t at = bom;
     if (head != nullptr && head->v.element.original_tag.length > 0) {
       const GumboStringPiece& tag = head->v.element.original_tag;
@@ -928,6 +930,20 @@ ParseBudget first_parse_budget(std::size_t page_bytes) {
 }
 
 }  // namespace
+
+PageText text_of_parsed(const GumboDocument& doc, std::string_view html,
+                        std::size_t max_text_bytes) {
+  return text_of(doc.output(), html, doc.parsed_length(), max_text_bytes);
+}
+
+std::vector<TextEdit> charset_declaration_edits(const GumboDocument& doc, std::string_view html) {
+  std::vector<TextEdit> out;
+  for (Edit& e : utf8_declaration_edits(html.substr(0, doc.parsed_length()), 0, doc, "",
+                                        /*may_insert=*/false)) {
+    out.push_back({e.offset, e.length, std::move(e.text)});
+  }
+  return out;
+}
 
 PageText extract_text(std::string_view html, std::size_t max_text_bytes) {
   const Utf8Input in(html);

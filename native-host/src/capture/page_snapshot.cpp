@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "capture/html_text.h"
+#include "capture/parsed_page.h"
 #include "capture/snapshot_engine.h"
 #include "util/charset.h"
 #include "util/url.h"
@@ -126,20 +127,32 @@ Result<store::SnapshotInput> snapshot_of(Page& page, std::string_view html, bool
   } else if (!page.original.empty()) {
     input.original_bytes = std::move(page.original);
   }
-  // The stored bytes are UTF-8 whatever the page declared, so the document must say so.
-  PreparedPage prepared = prepare_page(html);
-  if (!input.original_blob && !input.original_bytes) {
-    input.original_bytes = owned ? std::move(page.html) : std::string(html);
+  if (!input.original_blob && !input.original_bytes) input.original_bytes = std::string(html);
+  // The document as valid UTF-8: the page's own string when it is that and ours, else a copy.
+  std::string document;
+  if (!charset::is_valid_utf8(html)) {
+    document = charset::sanitize_utf8(html);
+  } else if (owned) {
+    document = std::move(page.html);
+  } else {
+    document = std::string(html);
   }
   if (owned) release(page.html);
-  input.title = page.title.empty() ? prepared.text.title : charset::sanitize_utf8(page.title);
-  input.text = std::move(prepared.text.text);
+  // One parse (the costliest step of a save) rewrites the page and gives its text and title;
+  // the stored bytes are UTF-8 whatever the page declared, so its declarations say so.
+  PageText text;
+  const ParsedHook on_root_parsed = [&](const GumboDocument& doc, std::string_view parsed) {
+    text = text_of_parsed(doc, parsed);
+    return charset_declaration_edits(doc, parsed);
+  };
   // Every resource fetched, stored by content and referenced by hash (snapshot_engine.h).
   EngineOptions options;
   options.on_resource_ready = on_resource_ready;
   options.new_asset_sink = new_asset_sink;
-  CapturedDocument captured =
-      capture_owned_document(std::move(prepared.html), page.url, fetcher, limits, options);
+  CapturedDocument captured = capture_owned_document_with(std::move(document), page.url, fetcher,
+                                                          limits, options, on_root_parsed);
+  input.title = page.title.empty() ? text.title : charset::sanitize_utf8(page.title);
+  input.text = std::move(text.text);
   input.html = std::move(captured.html);
   input.resources = std::move(captured.resources);
   return input;

@@ -13,6 +13,7 @@
 
 #include "capture/css_rewrite.h"
 #include "capture/html_rewrite.h"
+#include "capture/parsed_page.h"
 #include "capture/srcset.h"
 #include "capture/svg_sanitize.h"
 #include "net/fake_fetcher.h"  // content_type_for_path: the extension table shared with tests
@@ -121,9 +122,11 @@ struct Node {
 
 class Engine {
  public:
-  Engine(net::Fetcher& fetcher, const net::FetchLimits& limits, const EngineOptions& options)
+  Engine(net::Fetcher& fetcher, const net::FetchLimits& limits, const EngineOptions& options,
+         const ParsedHook* on_root_parsed = nullptr)
       : session_(fetcher.start(limits)),
         options_(options),
+        on_root_parsed_(on_root_parsed),
         max_outstanding_(static_cast<std::size_t>(std::max(1, limits.max_concurrent))) {}
 
   CapturedDocument run(std::string html, std::string_view page_url) {
@@ -330,16 +333,18 @@ class Engine {
       // One gumbo pass (the costly part of a save) both finds the references and rewrites the
       // document: each reference becomes a token that finalize() fills in.
       std::vector<HtmlReference> refs;
-      std::string tokenized =
-          rewrite_html(n.text, n.final_url, [&](const std::string& u, ResourceKind k) {
-            if (url::scheme_of(u) == "about") return std::optional<std::string>();
-            if (k == ResourceKind::kSrcsetOverflow) {
-              if (url::scheme_of(u) != "data") skip(without_fragment(u), missing::kSrcsetLimit);
-              return std::optional<std::string>();
-            }
-            refs.push_back({u, k});
-            return std::optional<std::string>(ref_token(refs.size() - 1));
-          });
+      const HtmlUrlMapper map = [&](const std::string& u, ResourceKind k) {
+        if (url::scheme_of(u) == "about") return std::optional<std::string>();
+        if (k == ResourceKind::kSrcsetOverflow) {
+          if (url::scheme_of(u) != "data") skip(without_fragment(u), missing::kSrcsetLimit);
+          return std::optional<std::string>();
+        }
+        refs.push_back({u, k});
+        return std::optional<std::string>(ref_token(refs.size() - 1));
+      };
+      std::string tokenized = id == 0 && on_root_parsed_ != nullptr
+                                  ? rewrite_html_with(n.text, n.final_url, map, *on_root_parsed_)
+                                  : rewrite_html(n.text, n.final_url, map);
       n.text = std::move(tokenized);  // `n` is not used below: node_for may move nodes_
       // Stylesheets and frames first: each unlocks more requests (its own references), so
       // starting them before the images shortens the chain of round trips.
@@ -535,6 +540,7 @@ class Engine {
 
   std::unique_ptr<net::FetchSession> session_;
   EngineOptions options_;
+  const ParsedHook* on_root_parsed_;  // null: none
   std::size_t heads_kept_ = 0;  // bytes of request and response heads kept for the WARC
   std::size_t max_outstanding_;
   std::size_t outstanding_ = 0;
@@ -596,6 +602,14 @@ CapturedDocument capture_owned_document(std::string html, std::string_view page_
                                         net::Fetcher& fetcher, const net::FetchLimits& limits,
                                         const EngineOptions& options) {
   Engine engine(fetcher, limits, options);
+  return engine.run(std::move(html), page_url);
+}
+
+CapturedDocument capture_owned_document_with(std::string html, std::string_view page_url,
+                                             net::Fetcher& fetcher, const net::FetchLimits& limits,
+                                             const EngineOptions& options,
+                                             const ParsedHook& on_root_parsed) {
+  Engine engine(fetcher, limits, options, &on_root_parsed);
   return engine.run(std::move(html), page_url);
 }
 
