@@ -349,7 +349,7 @@ def cases():
         # gumbo's memory is bounded by what a save leaves it under 128 MiB (gumbo_guard.h):
         # a real 10 MB page is saved whole, 8 million <br> are cut at that budget.
         Case("markup_31mib_br", lambda s, n: page_naming(s, n, lambda i: "<br>" * 64, (31 * MIB) // 256),
-             60, {"title": "hostile", "missing": {}, "note": "parsing it needs more than 50 MiB"},
+             60, {"title": "hostile", "missing": {}, "note": "parsing it needs more than 49 MiB"},
              long=True),
         Case("paragraphs_10mb", lambda s, n: page_naming(s, n, lambda i: PARAGRAPH, 10 * MIB // len(PARAGRAPH.encode()) + 1),
              60, {"title": "hostile", "missing": {}, "note": ""}),
