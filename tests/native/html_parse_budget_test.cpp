@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "capture/gumbo_guard.h"
 #include "capture/html_rewrite.h"
@@ -74,6 +75,64 @@ TEST(ParseBudgetTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(budget.max_depth, 512u);
   EXPECT_EQ(budget.max_bytes, 48u << 20);
   EXPECT_EQ(budget.max_cpu.count(), 6000);
+}
+
+// What a tree holds: nodes, attributes, and the bytes of text, names and values.
+struct TreeSum {
+  std::size_t nodes = 0, attributes = 0, bytes = 0;
+  bool operator==(const TreeSum&) const = default;
+};
+TreeSum sum_of(const GumboNode* root) {
+  TreeSum s;
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    ++s.nodes;
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+        n->type == GUMBO_NODE_COMMENT || n->type == GUMBO_NODE_CDATA) {
+      s.bytes += std::string_view(n->v.text.text).size();
+    }
+    if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE) {
+      const GumboVector& attributes = n->v.element.attributes;
+      s.attributes += attributes.length;
+      for (unsigned i = 0; i < attributes.length; ++i) {
+        const auto* a = static_cast<const GumboAttribute*>(attributes.data[i]);
+        s.bytes += std::string_view(a->name).size() + std::string_view(a->value).size();
+      }
+    }
+    if (const GumboVector* children = children_of(n)) {
+      for (unsigned i = 0; i < children->length; ++i) {
+        stack.push_back(static_cast<const GumboNode*>(children->data[i]));
+      }
+    }
+  }
+  return s;
+}
+
+// The arena recycles the blocks gumbo frees (by size class; big ones are unmapped): a block
+// handed out twice, or a size class mixed up, would show as a different tree than gumbo
+// builds with malloc. Shapes that free much: entities and attributes, long text and values
+// (string buffers grown past 64 KiB), tables and selects reparented, reopened formatting.
+TEST(ParseBudgetTest, TheRecyclingArenaBuildsTheSameTreeAsMalloc) {
+  const std::vector<std::string> pages = {
+      "<title>x</title>" +
+          repeated("<p class=\"x\" id=a>chrony &amp; NTS \u4f7f\u7528 &lt;t&gt; notes</p>\n", 20000),
+      repeated("<table><tr><td>a<td>b<select><option>1<optgroup>2</select></table>", 3000),
+      repeated("<b><i></b>x", 400),  // 400 deep: under the depth limit
+      repeated("<div style='a:b' data-x=\"" + repeated("y", 100000) + "\">", 20),
+      "<pre>" + repeated("text with spaces ", 200000) + "</pre>" + repeated("<!-- c -->", 1000),
+      repeated("<svg><path d='M0 0'/></svg><math><mi>x</mi></math><template><p>t</template>", 2000),
+  };
+  for (const std::string& page : pages) {
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0;
+    GumboOutput* with_malloc = gumbo_parse_with_options(&options, page.data(), page.size());
+    const GumboDocument doc(page);
+    EXPECT_EQ(doc.cut(), ParseCut::kNone) << page.substr(0, 80);
+    EXPECT_TRUE(sum_of(doc.output()->document) == sum_of(with_malloc->document)) << page.substr(0, 80);
+    gumbo_destroy_output(&options, with_malloc);
+  }
 }
 
 // A save holds two copies of the page besides the tree, and everything under 128 MiB.
