@@ -112,7 +112,8 @@ TEST(HostHostileMarkupTest, EachShapeIsSavedCutAndTheHostAnswersAPingAfter) {
                         "to save in full ("),
               std::string::npos)
         << pages[i].first << ": " << html.substr(0, 600);
-    EXPECT_LT(html.size(), 1u << 20) << pages[i].first;
+    // (The 8 MiB of <br> keeps ~2 MiB: its budget is 96 MiB, gumbo's frees recycled.)
+    EXPECT_LT(html.size(), 3u << 20) << pages[i].first;
   }
 }
 

@@ -369,7 +369,7 @@ Result<FetchedLink> fetch_link(std::string_view url, net::Fetcher& fetcher,
     if (size > limits.max_bytes_per_response) {
       return make_error(errc::kTooLarge, net::response_too_large_message(limits.max_bytes_per_response));
     }
-    auto page = page_from_response(r, url);
+    auto page = page_from_response(std::move(r), url);
     if (!page.ok()) return page.error();
     link.page = std::move(*page);
     return link;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <unordered_map>
 #include <vector>
 
 namespace linksnap::capture {
@@ -21,39 +22,71 @@ std::chrono::nanoseconds thread_cpu_time() {
 }
 
 // gumbo asks for many small blocks (~5 per element); mapping whole chunks keeps the arena's
-// own overhead nil and gives every byte back to the system at once.
+// own overhead small and gives every byte back to the system at once.
 constexpr std::size_t kChunkBytes = 1u << 20;
-constexpr std::size_t kAlign = alignof(std::max_align_t);
-// Reading the thread's CPU clock is a system call; every 64th allocation is often enough
-// (gumbo allocates several times per token even where it is slowest).
-constexpr unsigned kClockEvery = 64;
+// Every block starts with an 8-byte header naming its size class (small blocks) or its
+// mapping's size (large ones), so gumbo's free() can recycle it; payloads are 8-aligned,
+// all gumbo's structs need (pointers, size_t, no long double).
+constexpr std::size_t kHeader = 8;
+constexpr std::size_t kGranule = 16;
+// Blocks past this get a mapping of their own, unmapped when gumbo frees them (its vectors
+// and string buffers grow by allocate, copy, free: the old one goes back at once).
+constexpr std::size_t kMaxSmall = 64u << 10;
+// Reading the thread's CPU clock is a system call; every 256th allocation is often enough
+// (gumbo allocates several times per token even where it is slowest: a few microseconds).
+constexpr unsigned kClockEvery = 256;
 // Past the time limit the next attempt parses a quarter of the bytes (gumbo's worst times
 // grow quadratically), past the memory limit half (its memory grows about linearly), and at
 // most as far as the tags gumbo could have built in the budget: each costs it at least
-// ~175 bytes (an element's node, vectors and name). That only skips attempts bound to fail;
+// ~100 bytes (an element's node, vectors and name). That only skips attempts bound to fail;
 // the arena still decides.
 constexpr std::size_t kTimeShrink = 4;
 constexpr std::size_t kMemoryShrink = 2;
-constexpr std::size_t kMinBytesPerTag = 160;
+constexpr std::size_t kMinBytesPerTag = 100;
 constexpr int kMaxAttempts = 6;
 
 std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
 
+// Size classes of small blocks (header included): every 16 bytes up to 1 KiB, then four
+// steps per doubling up to kMaxSmall, so a recycled block wastes at most a fifth.
+struct SizeClasses {
+  std::vector<std::size_t> sizes;
+  SizeClasses() {
+    for (std::size_t s = kGranule; s <= 1024; s += kGranule) sizes.push_back(s);
+    for (std::size_t base = 1024; base < kMaxSmall; base *= 2) {
+      for (std::size_t step = 1; step <= 4; ++step) sizes.push_back(base + base / 4 * step);
+    }
+  }
+  // The smallest class that holds n bytes (n <= kMaxSmall).
+  std::size_t index_of(std::size_t n) const {
+    if (n <= 1024) return (std::max(n, kGranule) + kGranule - 1) / kGranule - 1;
+    return static_cast<std::size_t>(std::lower_bound(sizes.begin(), sizes.end(), n) -
+                                    sizes.begin());
+  }
+};
+
+const SizeClasses& size_classes() {
+  static const SizeClasses classes;
+  return classes;
+}
+
 }  // namespace
 
-// All the memory of one gumbo parse. Bump allocation from mapped chunks; gumbo's frees are
-// ignored (it frees little before the tree is done: measured, its peak live memory is within
-// 10% of all it ever asks for) and everything is unmapped at once, so no recursive
-// gumbo_destroy_output ever runs. Past the byte budget or the CPU deadline it answers nullptr,
-// on which the allocator hook unwinds out of the parse.
+// All the memory of one gumbo parse: blocks carved from mapped chunks, with the blocks gumbo
+// frees recycled by size class (gumbo 0.10 frees about as much as it keeps: token names,
+// attribute vectors, string buffers grown by allocate+copy+free) but never returned to the
+// system before the whole arena goes, so no recursive gumbo_destroy_output ever runs. Blocks
+// past kMaxSmall have mappings of their own, unmapped when freed. Past the byte budget or
+// the CPU deadline it answers nullptr, on which the allocator hook unwinds out of the parse.
 class ParseArena {
  public:
   ParseArena(std::size_t max_bytes, std::chrono::nanoseconds cpu_deadline)
-      : max_bytes_(max_bytes), deadline_(cpu_deadline) {}
+      : max_bytes_(max_bytes), deadline_(cpu_deadline), free_(size_classes().sizes.size()) {}
   ParseArena(const ParseArena&) = delete;
   ParseArena& operator=(const ParseArena&) = delete;
   ~ParseArena() {
-    for (const Mapping& m : mappings_) munmap(m.base, m.size);
+    for (char* chunk : chunks_) munmap(chunk, kChunkBytes);
+    for (const auto& [base, size] : large_) munmap(base, size);
   }
 
   // nullptr once over budget (exhausted() says which); never throws.
@@ -63,31 +96,73 @@ class ParseArena {
       exhausted_ = ParseCut::kTime;
       return nullptr;
     }
-    n = round_up(std::max<std::size_t>(n, 1), kAlign);
-    if (n > kChunkBytes / 4) return map(round_up(n, page_size()));  // its own mapping
-    if (n > static_cast<std::size_t>(end_ - next_)) {
-      char* chunk = static_cast<char*>(map(kChunkBytes));
-      if (chunk == nullptr) return nullptr;
-      next_ = chunk;
-      end_ = chunk + kChunkBytes;
+    const std::size_t total = std::max<std::size_t>(n, 1) + kHeader;
+    if (total > kMaxSmall) return allocate_large(total);
+    const std::size_t index = size_classes().index_of(total);
+    char* block = free_[index];
+    if (block != nullptr) {
+      free_[index] = *reinterpret_cast<char**>(block + kHeader);
+    } else {
+      const std::size_t size = size_classes().sizes[index];
+      if (size > static_cast<std::size_t>(end_ - next_)) {
+        char* chunk = static_cast<char*>(map(kChunkBytes));
+        if (chunk == nullptr) return nullptr;
+        try {
+          chunks_.push_back(chunk);
+        } catch (...) {
+          return unmap_and_fail(chunk, kChunkBytes);
+        }
+        next_ = chunk;
+        end_ = chunk + kChunkBytes;
+      }
+      block = next_;
+      next_ += size;
     }
-    void* p = next_;
-    next_ += n;
-    return p;
+    *reinterpret_cast<std::uint64_t*>(block) = index;
+    return block + kHeader;
+  }
+
+  void free(void* p) noexcept {
+    if (p == nullptr) return;
+    char* block = static_cast<char*>(p) - kHeader;
+    const std::uint64_t header = *reinterpret_cast<const std::uint64_t*>(block);
+    if (header > kMaxSmall) {  // a mapping of its own, `header` bytes
+      large_.erase(block);
+      munmap(block, header);
+      mapped_ -= header;
+      return;
+    }
+    *reinterpret_cast<char**>(block + kHeader) = free_[header];
+    free_[header] = block;
   }
 
   ParseCut exhausted() const { return exhausted_; }
   std::jmp_buf unwind;  // set by parse_in_arena, the only caller of gumbo
 
  private:
-  struct Mapping {
-    void* base;
-    std::size_t size;
-  };
-
   static std::size_t page_size() {
     static const std::size_t size = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
     return size;
+  }
+
+  void* allocate_large(std::size_t total) noexcept {
+    const std::size_t size = round_up(total, page_size());  // > kMaxSmall: tells free() apart
+    char* block = static_cast<char*>(map(size));
+    if (block == nullptr) return nullptr;
+    try {
+      large_.emplace(block, size);
+    } catch (...) {
+      return unmap_and_fail(block, size);
+    }
+    *reinterpret_cast<std::uint64_t*>(block) = size;
+    return block + kHeader;
+  }
+
+  void* unmap_and_fail(char* base, std::size_t size) noexcept {
+    munmap(base, size);
+    mapped_ -= size;
+    exhausted_ = ParseCut::kMemory;
+    return nullptr;
   }
 
   void* map(std::size_t size) noexcept {
@@ -99,15 +174,10 @@ class ParseArena {
       exhausted_ = ParseCut::kTime;
       return nullptr;
     }
-    void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // Populated at once: gumbo fills every chunk, and one call is cheaper than 256 faults.
+    void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (base == MAP_FAILED) {  // the system's own limit (RLIMIT_AS): the same outcome
-      exhausted_ = ParseCut::kMemory;
-      return nullptr;
-    }
-    try {
-      mappings_.push_back({base, size});
-    } catch (...) {
-      munmap(base, size);
       exhausted_ = ParseCut::kMemory;
       return nullptr;
     }
@@ -121,7 +191,9 @@ class ParseArena {
   unsigned allocations_ = 0;
   char* next_ = nullptr;
   char* end_ = nullptr;
-  std::vector<Mapping> mappings_;
+  std::vector<char*> free_;  // per size class: freed blocks, linked through their payload
+  std::vector<char*> chunks_;
+  std::unordered_map<char*, std::size_t> large_;
   ParseCut exhausted_ = ParseCut::kNone;
 };
 
@@ -138,7 +210,7 @@ void* arena_allocate(void* arena, std::size_t size) {
   return p;
 }
 
-void arena_free(void*, void*) {}
+void arena_free(void* arena, void* p) { static_cast<ParseArena*>(arena)->free(p); }
 
 // gumbo's tree of html, or nullptr when the arena ran out first.
 GumboOutput* parse_in_arena(ParseArena& arena, const GumboOptions& options, const char* html,
@@ -200,11 +272,19 @@ std::string size_text(std::size_t bytes) {
 }  // namespace
 
 ParseBudget budget_for_page(std::size_t page_bytes) {
-  // Enough for ordinary markup (about 11 bytes of tree per byte of page: a 10 MB page of
-  // paragraphs is saved whole), never more than 192 MiB (8 million <br> are cut there).
-  constexpr std::size_t kPerByte = 16, kMin = 64u << 20, kMax = 192u << 20;
+  // A save holds two copies of the page while gumbo's tree exists (the page and the request
+  // that carried it, or the page and the document being rewritten) and ~16 MiB besides (the
+  // program, SQLite, the text): so the tree gets 112 MiB less those two copies, which keeps
+  // the whole save under 128 MiB. Within that, 16 bytes per byte of page (ordinary markup
+  // needs ~6.5 with recycled frees: a 10 MB page of paragraphs is saved whole), at least
+  // 64 MiB for small pages and never less than 16 MiB (a 31 MiB page of <br> is cut).
+  constexpr std::size_t kPerByte = 16, kMin = 64u << 20, kFloor = 16u << 20,
+                        kSave = 112u << 20;
+  const std::size_t copies = page_bytes > kSave / 2 ? kSave : 2 * page_bytes;
+  const std::size_t wanted =
+      page_bytes > kSave / kPerByte ? kSave : std::max(page_bytes * kPerByte, kMin);
   ParseBudget budget;
-  budget.max_bytes = std::clamp(std::min(page_bytes, kMax) * kPerByte, kMin, kMax);
+  budget.max_bytes = std::max(kFloor, std::min(wanted, kSave - copies));
   return budget;
 }
 

@@ -26,10 +26,11 @@ struct ParseBudget {
   std::chrono::milliseconds max_cpu{6000};  // this thread's CPU time, all attempts together
 };
 
-// The budget for a page of page_bytes: gumbo needs ~11 bytes per byte of ordinary markup
-// (66 MB for 6 MB of paragraphs) and more for dense tags, so its memory is 16 bytes per byte
-// of page, kept between 64 and 192 MiB: a real 10 MB page is parsed whole (a save of it
-// peaks near 200 MiB), 31 MiB of <br> is cut. The rest as ParseBudget{}.
+// The budget for a page of page_bytes: gumbo's memory (recycling what it frees) is ~6.5
+// bytes per byte of ordinary markup (65 MiB for 10 MB of paragraphs) and more for dense
+// tags. It gets 16 bytes per byte of page, at least 64 MiB, but never more than 112 MiB less
+// two copies of the page (nor less than 16 MiB), so that a save stays under 128 MiB: a real
+// 10 MB page is parsed whole, 31 MiB of <br> is cut. The rest as ParseBudget{}.
 ParseBudget budget_for_page(std::size_t page_bytes);
 
 // What cut a document short, if anything.

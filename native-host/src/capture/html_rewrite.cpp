@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <tuple>
 
 #include "capture/css_rewrite.h"
 #include "capture/gumbo_guard.h"
+#include "capture/parsed_page.h"
 #include "capture/srcset.h"
 #include "util/charset.h"
 #include "util/url.h"
@@ -180,11 +182,14 @@ class Rewriter {
  public:
   // `page_url` is the document's URL (for a srcdoc document, its parent's base URL); its own
   // <base href>, found in the same parse, takes precedence.
-  Rewriter(std::string_view html, std::string page_url, const HtmlUrlMapper& map, int depth)
-      : html_(html), base_(std::move(page_url)), map_(map), depth_(depth) {}
+  Rewriter(std::string_view html, std::string page_url, const HtmlUrlMapper& map, int depth,
+           const ParsedHook* on_parsed = nullptr)
+      : html_(html), base_(std::move(page_url)), map_(map), depth_(depth), on_parsed_(on_parsed) {}
 
   std::string run() {
-    const GumboDocument doc(html_, budget_for_page(html_.size()));
+    // The tree is dropped before the output is built: both are as big as the page or more.
+    auto tree = std::make_unique<GumboDocument>(html_, budget_for_page(html_.size()));
+    const GumboDocument& doc = *tree;
     const std::string_view parsed = html_.substr(0, doc.parsed_length());
     base_ = base_url_of(doc.output(), base_);
     const GumboNode* head = nullptr;
@@ -202,6 +207,12 @@ class Rewriter {
          std::string(
              "<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"") +
              kSnapshotCsp + "\">" + parse_cut_meta(parse_cut_note(doc, html_.size()))});
+    if (on_parsed_ != nullptr && *on_parsed_) {
+      for (TextEdit& e : (*on_parsed_)(doc, html_)) {
+        edits_.push_back({e.offset, e.length, std::move(e.text)});
+      }
+    }
+    tree.reset();
     std::string out = apply_edits(parsed, edits_);
     // A handler dropped from <body> can be replaced on the next parse by the same attribute
     // of a later, ignored <body> tag that gumbo never showed us (fuzz finding). Only then is
@@ -714,16 +725,25 @@ class Rewriter {
   std::string base_;
   const HtmlUrlMapper& map_;
   int depth_;
+  const ParsedHook* on_parsed_;
   std::vector<Edit> edits_;
   bool stray_html_or_body_ = false;         // a later <html>/<body> tag gave attributes
   bool dropped_from_html_or_body_ = false;  // a handler or a script URL left <html>/<body>
 };
 
-std::string utf8_without_bom(std::string_view html) {
-  std::string s = charset::is_valid_utf8(html) ? std::string(html) : charset::sanitize_utf8(html);
-  if (std::string_view(s).substr(0, kUtf8Bom.size()) == kUtf8Bom) s.erase(0, kUtf8Bom.size());
-  return s;
-}
+// The document as valid UTF-8 without a BOM: a view of `html` itself when it is that already
+// (a snapshot's page is, and a 10 MB copy here was one of a save's peak), else a fixed copy.
+struct Utf8WithoutBom {
+  std::string fixed;
+  std::string_view text;
+  explicit Utf8WithoutBom(std::string_view html) : text(html) {
+    if (!charset::is_valid_utf8(html)) {
+      fixed = charset::sanitize_utf8(html);
+      text = fixed;
+    }
+    if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
+  }
+};
 
 }  // namespace
 
@@ -747,8 +767,8 @@ std::string html_escape_attribute(std::string_view text) {
 }
 
 std::string document_base_url(std::string_view html, std::string_view page_url) {
-  const std::string s = utf8_without_bom(html);
-  const GumboDocument doc(s, budget_for_page(s.size()));
+  const Utf8WithoutBom in(html);
+  const GumboDocument doc(in.text, budget_for_page(in.text.size()));
   return base_url_of(doc.output(), page_url);
 }
 
@@ -759,15 +779,21 @@ std::vector<HtmlReference> find_html_references(std::string_view html, std::stri
     refs.push_back({u, kind});
     return std::nullopt;
   };
-  const std::string s = utf8_without_bom(html);
-  Rewriter(s, std::string(page_url), record, 0).run();
+  const Utf8WithoutBom in(html);
+  Rewriter(in.text, std::string(page_url), record, 0).run();
   return refs;
 }
 
 std::string rewrite_html(std::string_view html, std::string_view page_url,
                          const HtmlUrlMapper& map) {
-  const std::string s = utf8_without_bom(html);
-  return Rewriter(s, std::string(page_url), map, 0).run();
+  const Utf8WithoutBom in(html);
+  return Rewriter(in.text, std::string(page_url), map, 0).run();
+}
+
+std::string rewrite_html_with(std::string_view html, std::string_view page_url,
+                              const HtmlUrlMapper& map, const ParsedHook& on_parsed) {
+  const Utf8WithoutBom in(html);
+  return Rewriter(in.text, std::string(page_url), map, 0, &on_parsed).run();
 }
 
 }  // namespace linksnap::capture

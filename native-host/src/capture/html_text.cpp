@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "capture/gumbo_guard.h"
+#include "capture/parsed_page.h"
 #include "util/charset.h"
 #include "util/utf8.h"
 
@@ -131,6 +133,9 @@ class TextBuilder {
   }
   void emit(std::string_view s) {
     if (full_) return;
+    if (out_.size() + s.size() > out_.capacity()) {  // doubling, but never past the cap
+      out_.reserve(std::min(max_, std::max(out_.capacity() * 2, out_.size() + s.size())));
+    }
     if (out_.size() + s.size() <= max_) {
       out_.append(s);
       return;
@@ -799,11 +804,12 @@ PageText text_of(const GumboOutput* parsed, std::string_view html, std::size_t s
   return result;
 }
 
-// `html` (valid UTF-8, with its BOM if any) declaring UTF-8, and `insert` (more <meta>s, or
-// "") where a <meta charset> would go; `doc` is the parse of what follows the BOM.
-std::string with_utf8_declared(std::string_view html, std::size_t bom, const GumboDocument& doc,
-                               const std::string& insert) {
-  if (doc.output() == nullptr) return std::string(html);
+// The edits that make `html` (valid UTF-8, with its BOM if any) declare UTF-8 and put `insert`
+// (more <meta>s, or "") where a <meta charset> would go; `doc` is the parse of what follows
+// the BOM. with_edits applies them (the tree may be gone by then).
+std::vector<Edit> utf8_declaration_edits(std::string_view html, std::size_t bom,
+                                         const GumboDocument& doc, const std::string& insert,
+                                         bool may_insert = true) {
   const auto offset_of = [&](const char* p) { return static_cast<std::size_t>(p - html.data()); };
   std::vector<Edit> edits;
   bool declared = false;
@@ -857,7 +863,7 @@ std::string with_utf8_declared(std::string_view html, std::size_t bom, const Gum
       },
       [](const GumboNode*) {}, nullptr);
 
-  if (!declared || !insert.empty()) {
+  if (may_insert && (!declared || !insert.empty())) {
     std::size_t at = bom;
     if (head != nullptr && head->v.element.original_tag.length > 0) {
       const GumboStringPiece& tag = head->v.element.original_tag;
@@ -878,6 +884,10 @@ std::string with_utf8_declared(std::string_view html, std::size_t bom, const Gum
     edits.push_back({at, 0, (declared ? "" : "<meta charset=\"utf-8\">") + insert});
   }
 
+  return edits;
+}
+
+std::string with_edits(std::string_view html, std::vector<Edit> edits) {
   std::sort(edits.begin(), edits.end(),
             [](const Edit& a, const Edit& b) { return a.offset < b.offset; });
   std::string out;
@@ -910,15 +920,30 @@ struct Utf8Input {
 };
 
 // A page cut here is parsed again by the rewriter with the full budget, which must fit it
-// whole (it is a few bytes longer, and CPU time varies): so this parse gets three quarters.
+// whole (it is a few bytes longer, and CPU time varies): so this parse gets seven eighths of
+// the memory (gumbo's need is steady: recycled frees) and three quarters of the time.
 ParseBudget first_parse_budget(std::size_t page_bytes) {
   ParseBudget budget = budget_for_page(page_bytes);
-  budget.max_bytes = budget.max_bytes / 4 * 3;
+  budget.max_bytes = budget.max_bytes / 8 * 7;
   budget.max_cpu = budget.max_cpu / 4 * 3;
   return budget;
 }
 
 }  // namespace
+
+PageText text_of_parsed(const GumboDocument& doc, std::string_view html,
+                        std::size_t max_text_bytes) {
+  return text_of(doc.output(), html, doc.parsed_length(), max_text_bytes);
+}
+
+std::vector<TextEdit> charset_declaration_edits(const GumboDocument& doc, std::string_view html) {
+  std::vector<TextEdit> out;
+  for (Edit& e : utf8_declaration_edits(html.substr(0, doc.parsed_length()), 0, doc, "",
+                                        /*may_insert=*/false)) {
+    out.push_back({e.offset, e.length, std::move(e.text)});
+  }
+  return out;
+}
 
 PageText extract_text(std::string_view html, std::size_t max_text_bytes) {
   const Utf8Input in(html);
@@ -928,19 +953,24 @@ PageText extract_text(std::string_view html, std::size_t max_text_bytes) {
 
 std::string declare_utf8(std::string_view html) {
   const Utf8Input in(html);
-  const GumboDocument doc(in.body(), first_parse_budget(in.body().size()));
-  return with_utf8_declared(in.html.substr(0, in.bom + doc.parsed_length()), in.bom, doc,
-                            parse_cut_meta(parse_cut_note(doc, in.body().size())));
+  auto doc = std::make_unique<GumboDocument>(in.body(), first_parse_budget(in.body().size()));
+  const std::string_view parsed = in.html.substr(0, in.bom + doc->parsed_length());
+  std::vector<Edit> edits = utf8_declaration_edits(
+      parsed, in.bom, *doc, parse_cut_meta(parse_cut_note(*doc, in.body().size())));
+  doc.reset();  // before the output is built: both are as big as the page or more
+  return with_edits(parsed, std::move(edits));
 }
 
 PreparedPage prepare_page(std::string_view html, std::size_t max_text_bytes) {
   const Utf8Input in(html);
-  const GumboDocument doc(in.body(), first_parse_budget(in.body().size()));
+  auto doc = std::make_unique<GumboDocument>(in.body(), first_parse_budget(in.body().size()));
   PreparedPage page;
-  page.text = text_of(doc.output(), in.body(), doc.parsed_length(), max_text_bytes);
-  page.note = parse_cut_note(doc, in.body().size());
-  page.html = with_utf8_declared(in.html.substr(0, in.bom + doc.parsed_length()), in.bom, doc,
-                                 parse_cut_meta(page.note));
+  page.text = text_of(doc->output(), in.body(), doc->parsed_length(), max_text_bytes);
+  page.note = parse_cut_note(*doc, in.body().size());
+  const std::string_view parsed = in.html.substr(0, in.bom + doc->parsed_length());
+  std::vector<Edit> edits = utf8_declaration_edits(parsed, in.bom, *doc, parse_cut_meta(page.note));
+  doc.reset();  // before the output is built: both are as big as the page or more
+  page.html = with_edits(parsed, std::move(edits));
   return page;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "capture/html_text.h"
+#include "capture/parsed_page.h"
 #include "capture/snapshot_engine.h"
 #include "util/charset.h"
 #include "util/url.h"
@@ -47,7 +48,7 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher,
                         const net::FetchLimits& limits) {
   LINKSNAP_TRY(check_fetchable(url));
 
-  const net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0}, limits);
+  net::FetchResult r = fetcher.fetch_one(net::FetchRequest{std::string(url), "", 0}, limits);
   if (!r.transport_ok()) {
     // Nothing arrived, so nothing is saved: for the caller that is a timeout like any other.
     if (r.error_code == errc::kDeadline) return make_error(errc::kTimeout, r.error_message);
@@ -64,10 +65,10 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher,
                                              (type.empty() ? std::string("unknown type") : type) +
                                              "); only HTML pages can be saved");
   }
-  return page_from_response(r, url);
+  return page_from_response(std::move(r), url);
 }
 
-Result<Page> page_from_response(const net::FetchResult& r, std::string_view url) {
+Result<Page> page_from_response(net::FetchResult r, std::string_view url) {
   const std::string charset = charset::detect_html(r.content_type, r.body);
   auto utf8 = charset::to_utf8(r.body, charset);
   if (!utf8.ok()) return utf8.error();
@@ -79,7 +80,7 @@ Result<Page> page_from_response(const net::FetchResult& r, std::string_view url)
   page.source = "fetch";
   page.request_head = r.request_head;
   page.response_head = r.response_head;
-  page.original = r.body;
+  page.original = std::move(r.body);
   return page;
 }
 
@@ -90,36 +91,92 @@ std::string page_too_large_message(std::uintmax_t bytes) {
          std::to_string(kMaxPageHtmlBytes >> 20) + " MiB";
 }
 
-Result<store::SnapshotInput> build_snapshot(
-    const Page& page, net::Fetcher& fetcher, const net::FetchLimits& limits,
-    const std::function<void(const std::string&)>& on_resource_ready,
-    const std::function<std::shared_ptr<AssetSink>()>& new_asset_sink) {
-  if (page.html.size() > kMaxPageHtmlBytes) {
-    return make_error(errc::kTooLarge, page_too_large_message(page.html.size()));
+namespace {
+
+void release(std::string& s) {
+  s.clear();
+  s.shrink_to_fit();
+}
+
+// build_snapshot of `page` whose HTML is `html`: page.html itself (owned: freed once parsed)
+// or the caller's (page.html unused).
+Result<store::SnapshotInput> snapshot_of(Page& page, std::string_view html, bool owned,
+                                         net::Fetcher& fetcher, const net::FetchLimits& limits,
+                                         const std::function<void(const std::string&)>& on_resource_ready,
+                                         const std::function<std::shared_ptr<AssetSink>()>& new_asset_sink,
+                                         const OriginalWriter& write_original) {
+  if (html.size() > kMaxPageHtmlBytes) {
+    return make_error(errc::kTooLarge, page_too_large_message(html.size()));
   }
   store::SnapshotInput input;
   input.url = page.url;
   input.requested_url = page.requested_url;
   input.source = page.source;
   input.tags = page.tags;
-  input.request_head = page.request_head;
-  input.response_head = page.response_head;
-  // The stored bytes are UTF-8 whatever the page declared, so the document must say so.
-  PreparedPage prepared = prepare_page(page.html);
-  const std::string& html = prepared.html;
-  input.title = page.title.empty() ? prepared.text.title : charset::sanitize_utf8(page.title);
-  input.text = std::move(prepared.text.text);
+  input.request_head = std::move(page.request_head);
+  input.response_head = std::move(page.response_head);
+  // What was received (or captured) before it was made UTF-8 and rewritten, for a WARC: on
+  // disk before the parse (the capture's peak of memory) where the caller can write it.
+  const std::string_view original = page.original.empty() ? html : std::string_view(page.original);
+  if (write_original) {
+    auto hash = write_original(original);
+    if (!hash.ok()) return hash.error();
+    input.original_blob = std::move(*hash);
+    input.original_size = static_cast<std::int64_t>(original.size());
+    release(page.original);
+  } else if (!page.original.empty()) {
+    input.original_bytes = std::move(page.original);
+  }
+  if (!input.original_blob && !input.original_bytes) input.original_bytes = std::string(html);
+  // The document as valid UTF-8: the page's own string when it is that and ours, else a copy.
+  std::string document;
+  if (!charset::is_valid_utf8(html)) {
+    document = charset::sanitize_utf8(html);
+  } else if (owned) {
+    document = std::move(page.html);
+  } else {
+    document = std::string(html);
+  }
+  if (owned) release(page.html);
+  // One parse (the costliest step of a save) rewrites the page and gives its text and title;
+  // the stored bytes are UTF-8 whatever the page declared, so its declarations say so.
+  PageText text;
+  const ParsedHook on_root_parsed = [&](const GumboDocument& doc, std::string_view parsed) {
+    text = text_of_parsed(doc, parsed);
+    return charset_declaration_edits(doc, parsed);
+  };
   // Every resource fetched, stored by content and referenced by hash (snapshot_engine.h).
   EngineOptions options;
   options.on_resource_ready = on_resource_ready;
   options.new_asset_sink = new_asset_sink;
-  CapturedDocument captured = capture_document(html, page.url, fetcher, limits, options);
+  CapturedDocument captured = capture_owned_document_with(std::move(document), page.url, fetcher,
+                                                          limits, options, on_root_parsed);
+  input.title = page.title.empty() ? text.title : charset::sanitize_utf8(page.title);
+  input.text = std::move(text.text);
   input.html = std::move(captured.html);
   input.resources = std::move(captured.resources);
-  // What was received (or captured) before it was made UTF-8 and rewritten, for a WARC; copied
-  // only now, after the parse (the capture's peak of memory).
-  input.original_bytes = page.original.empty() ? page.html : page.original;
   return input;
+}
+
+}  // namespace
+
+Result<store::SnapshotInput> build_snapshot(
+    Page page, net::Fetcher& fetcher, const net::FetchLimits& limits,
+    const std::function<void(const std::string&)>& on_resource_ready,
+    const std::function<std::shared_ptr<AssetSink>()>& new_asset_sink,
+    const OriginalWriter& write_original) {
+  const std::string_view html = page.html;
+  return snapshot_of(page, html, /*owned=*/true, fetcher, limits, on_resource_ready,
+                     new_asset_sink, write_original);
+}
+
+Result<store::SnapshotInput> build_snapshot_of(
+    Page page, std::string_view html, net::Fetcher& fetcher, const net::FetchLimits& limits,
+    const std::function<void(const std::string&)>& on_resource_ready,
+    const std::function<std::shared_ptr<AssetSink>()>& new_asset_sink,
+    const OriginalWriter& write_original) {
+  return snapshot_of(page, html, /*owned=*/false, fetcher, limits, on_resource_ready,
+                     new_asset_sink, write_original);
 }
 
 }  // namespace linksnap::capture

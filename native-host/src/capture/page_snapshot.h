@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capture/snapshot_engine.h"
@@ -47,7 +48,12 @@ Result<Page> fetch_page(std::string_view url, net::Fetcher& fetcher,
 
 // The page of an HTML response fetched for `url` (charset converted to UTF-8, source "fetch");
 // file_snapshot.h's fetch_link uses it once it knows the response is HTML.
-Result<Page> page_from_response(const net::FetchResult& response, std::string_view url);
+// The response is taken over: its body becomes the page's original.
+Result<Page> page_from_response(net::FetchResult response, std::string_view url);
+
+// Writes the page as received (or captured) to its blob at once and answers the blob's name,
+// so build_snapshot need not hold those bytes until the store saves them.
+using OriginalWriter = std::function<Result<std::string>(std::string_view bytes)>;
 
 // Turns a page into a snapshot ready for Store::save_snapshot: the snapshot engine
 // (snapshot_engine.h) fetches every resource the page needs through `fetcher` and rewrites
@@ -55,10 +61,21 @@ Result<Page> page_from_response(const net::FetchResult& response, std::string_vi
 // recorded as missing; the snapshot is still made. too_large when the HTML exceeds
 // kMaxPageHtmlBytes.
 // `on_resource_ready` (optional) sees each resource's final bytes as soon as they are known;
-// `new_asset_sink` (optional) streams assets to disk instead (EngineOptions).
+// `new_asset_sink` (optional) streams assets to disk instead (EngineOptions);
+// `write_original` (optional) stores the page as received first (SnapshotInput's
+// original_blob), else it is kept in original_bytes. The page is taken over: each copy of
+// its bytes is freed as soon as it is no longer needed.
 Result<store::SnapshotInput> build_snapshot(
-    const Page& page, net::Fetcher& fetcher, const net::FetchLimits& limits,
+    Page page, net::Fetcher& fetcher, const net::FetchLimits& limits,
     const std::function<void(const std::string&)>& on_resource_ready = {},
-    const std::function<std::shared_ptr<AssetSink>()>& new_asset_sink = {});
+    const std::function<std::shared_ptr<AssetSink>()>& new_asset_sink = {},
+    const OriginalWriter& write_original = {});
+// The same for a page whose HTML the caller holds (a request's): `html` is read in place, not
+// copied, and must outlive the call; page.html is not used.
+Result<store::SnapshotInput> build_snapshot_of(
+    Page page, std::string_view html, net::Fetcher& fetcher, const net::FetchLimits& limits,
+    const std::function<void(const std::string&)>& on_resource_ready = {},
+    const std::function<std::shared_ptr<AssetSink>()>& new_asset_sink = {},
+    const OriginalWriter& write_original = {});
 
 }  // namespace linksnap::capture

@@ -13,6 +13,7 @@
 
 #include "capture/css_rewrite.h"
 #include "capture/html_rewrite.h"
+#include "capture/parsed_page.h"
 #include "capture/srcset.h"
 #include "capture/svg_sanitize.h"
 #include "net/media_types.h"  // content_type_for_path: the guess for a resource without a type
@@ -121,12 +122,14 @@ struct Node {
 
 class Engine {
  public:
-  Engine(net::Fetcher& fetcher, const net::FetchLimits& limits, const EngineOptions& options)
+  Engine(net::Fetcher& fetcher, const net::FetchLimits& limits, const EngineOptions& options,
+         const ParsedHook* on_root_parsed = nullptr)
       : session_(fetcher.start(limits)),
         options_(options),
+        on_root_parsed_(on_root_parsed),
         max_outstanding_(static_cast<std::size_t>(std::max(1, limits.max_concurrent))) {}
 
-  CapturedDocument run(std::string_view html, std::string_view page_url) {
+  CapturedDocument run(std::string html, std::string_view page_url) {
     token_prefix_ = new_token_prefix(html);
     Node root;
     root.url = std::string(page_url);
@@ -134,7 +137,7 @@ class Engine {
     root.kind = ResourceKind::kDocument;
     root.container = true;
     root.fetched = true;
-    root.text = std::string(html);
+    root.text = std::move(html);
     root.mime = "text/html";
     nodes_.push_back(std::move(root));
     expand(0);
@@ -330,16 +333,18 @@ class Engine {
       // One gumbo pass (the costly part of a save) both finds the references and rewrites the
       // document: each reference becomes a token that finalize() fills in.
       std::vector<HtmlReference> refs;
-      std::string tokenized =
-          rewrite_html(n.text, n.final_url, [&](const std::string& u, ResourceKind k) {
-            if (url::scheme_of(u) == "about") return std::optional<std::string>();
-            if (k == ResourceKind::kSrcsetOverflow) {
-              if (url::scheme_of(u) != "data") skip(without_fragment(u), missing::kSrcsetLimit);
-              return std::optional<std::string>();
-            }
-            refs.push_back({u, k});
-            return std::optional<std::string>(ref_token(refs.size() - 1));
-          });
+      const HtmlUrlMapper map = [&](const std::string& u, ResourceKind k) {
+        if (url::scheme_of(u) == "about") return std::optional<std::string>();
+        if (k == ResourceKind::kSrcsetOverflow) {
+          if (url::scheme_of(u) != "data") skip(without_fragment(u), missing::kSrcsetLimit);
+          return std::optional<std::string>();
+        }
+        refs.push_back({u, k});
+        return std::optional<std::string>(ref_token(refs.size() - 1));
+      };
+      std::string tokenized = id == 0 && on_root_parsed_ != nullptr
+                                  ? rewrite_html_with(n.text, n.final_url, map, *on_root_parsed_)
+                                  : rewrite_html(n.text, n.final_url, map);
       n.text = std::move(tokenized);  // `n` is not used below: node_for may move nodes_
       // Stylesheets and frames first: each unlocks more requests (its own references), so
       // starting them before the images shortens the chain of round trips.
@@ -410,7 +415,7 @@ class Engine {
     }
     n.text.clear();
     n.text.shrink_to_fit();
-    n.hash = sha256_hex(n.bytes);
+    if (id != 0) n.hash = sha256_hex(n.bytes);  // the page itself is hashed by the store
     n.ok = true;
     n.done = true;
     if (id != 0 && options_.on_resource_ready) options_.on_resource_ready(n.bytes);
@@ -535,6 +540,7 @@ class Engine {
 
   std::unique_ptr<net::FetchSession> session_;
   EngineOptions options_;
+  const ParsedHook* on_root_parsed_;  // null: none
   std::size_t heads_kept_ = 0;  // bytes of request and response heads kept for the WARC
   std::size_t max_outstanding_;
   std::size_t outstanding_ = 0;
@@ -589,8 +595,22 @@ std::string stylesheet_to_utf8(std::string_view content_type, std::string_view b
 CapturedDocument capture_document(std::string_view html, std::string_view page_url,
                                   net::Fetcher& fetcher, const net::FetchLimits& limits,
                                   const EngineOptions& options) {
+  return capture_owned_document(std::string(html), page_url, fetcher, limits, options);
+}
+
+CapturedDocument capture_owned_document(std::string html, std::string_view page_url,
+                                        net::Fetcher& fetcher, const net::FetchLimits& limits,
+                                        const EngineOptions& options) {
   Engine engine(fetcher, limits, options);
-  return engine.run(html, page_url);
+  return engine.run(std::move(html), page_url);
+}
+
+CapturedDocument capture_owned_document_with(std::string html, std::string_view page_url,
+                                             net::Fetcher& fetcher, const net::FetchLimits& limits,
+                                             const EngineOptions& options,
+                                             const ParsedHook& on_root_parsed) {
+  Engine engine(fetcher, limits, options, &on_root_parsed);
+  return engine.run(std::move(html), page_url);
 }
 
 }  // namespace linksnap::capture

@@ -69,6 +69,11 @@ struct CapturedDocument {
 CapturedDocument capture_document(std::string_view html, std::string_view page_url,
                                   net::Fetcher& fetcher, const net::FetchLimits& limits,
                                   const EngineOptions& options = {});
+// The same, taking the document over: a page of many MiB is not copied on the way (the
+// engine rewrites it from this copy and frees it as soon as it is tokenized).
+CapturedDocument capture_owned_document(std::string html, std::string_view page_url,
+                                        net::Fetcher& fetcher, const net::FetchLimits& limits,
+                                        const EngineOptions& options = {});
 
 // The media type of a resource: the Content-Type's, or sniffed from the bytes when the server
 // sent none or a generic one, or guessed from the URL's extension. Lowercase, no parameters.

@@ -1,6 +1,7 @@
 // save and add: the two ways a snapshot is made.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -62,16 +63,32 @@ class BlobFileSink final : public capture::AssetSink {
   std::string error_;
 };
 
-Result<json> snapshot_and_store(Context& ctx, const capture::Page& page,
-                                const net::FetchLimits& limits, const AddHooks& hooks = {}) {
+// `html`, when set, is the page's HTML read in place (the request's; page.html unused).
+Result<json> snapshot_and_store(Context& ctx, capture::Page page, const net::FetchLimits& limits,
+                                const AddHooks& hooks = {},
+                                std::optional<std::string_view> html = std::nullopt) {
   report(ctx, "processing");
   store::BackgroundBlobWriter writer(ctx.store.blobs());
-  auto input = capture::build_snapshot(
-      page, ctx.fetcher, limits, [&](const std::string& bytes) { writer.add(bytes); },
+  const auto build = [&](auto&&... rest) {
+    return html ? capture::build_snapshot_of(std::move(page), *html, rest...)
+                : capture::build_snapshot(std::move(page), rest...);
+  };
+  auto input = build(
+      ctx.fetcher, limits, [&](const std::string& bytes) { writer.add(bytes); },
       [&]() -> std::shared_ptr<capture::AssetSink> {
         auto blob = ctx.store.blobs().begin_blob();
         if (!blob.ok()) return nullptr;  // that asset is kept in memory; saving reports the disk
         return std::make_shared<BlobFileSink>(std::move(*blob), writer);
+      },
+      // The page as received goes to its blob file before the parse (hashed while written,
+      // its fsync on the background writer), instead of a copy held to the end.
+      [&](std::string_view bytes) -> Result<std::string> {
+        auto blob = ctx.store.blobs().begin_blob();
+        if (!blob.ok()) return blob.error();
+        LINKSNAP_TRY((*blob)->write(bytes));
+        std::string hash = (*blob)->finish_hash();
+        writer.commit(std::move(*blob));
+        return hash;
       });
   if (!input.ok()) return input.error();
   if (hooks.should_store) {
@@ -83,7 +100,6 @@ Result<json> snapshot_and_store(Context& ctx, const capture::Page& page,
     }
   }
   report(ctx, "storing");
-  writer.add(input->html);
   LINKSNAP_TRY(writer.finish());
   auto saved = ctx.store.save_snapshot(*input);
   if (!saved.ok()) return saved.error();
@@ -118,8 +134,13 @@ Result<json> ping(Context& /*ctx*/, const json& /*args*/) {
 Result<json> save(Context& ctx, const json& args) {
   auto page_url = required_string(args, "url");
   if (!page_url.ok()) return page_url.error();
-  auto html = required_string(args, "html");
-  if (!html.ok()) return html.error();
+  // The page's HTML is read where the request holds it: a DOM of many MiB is not copied.
+  const auto html_field = args.is_object() ? args.find("html") : args.end();
+  if (html_field == args.end() || !html_field->is_string()) {
+    auto error = required_string(args, "html");  // the same error text for every field
+    if (!error.ok()) return error.error();
+  }
+  const std::string_view html = html_field->get_ref<const std::string&>();
   auto title = optional_string(args, "title");
   if (!title.ok()) return title.error();
   auto tag_names = string_list(args, "tags");
@@ -146,12 +167,11 @@ Result<json> save(Context& ctx, const json& args) {
 
   capture::Page page;
   page.url = *page_url;
-  page.html = std::move(*html);
   page.title = title->value_or("");
   page.source = how;
   page.requested_url = requested_url->value_or("");
   page.tags = std::move(*tag_names);
-  return snapshot_and_store(ctx, page, *limits);
+  return snapshot_and_store(ctx, std::move(page), *limits, {}, html);
 }
 
 Result<json> add(Context& ctx, const json& args) { return add_link(ctx, args, {}); }
@@ -202,7 +222,7 @@ Result<json> add_link(Context& ctx, const json& args, const AddHooks& hooks) {
     }
   }
   page.tags = std::move(*tag_names);
-  return snapshot_and_store(ctx, page, *limits, hooks);
+  return snapshot_and_store(ctx, std::move(page), *limits, hooks);
 }
 
 }  // namespace linksnap::commands

@@ -168,7 +168,9 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   // The documents as received (for a WARC): blobs like any other, not counted in total_bytes
   // (what the snapshot shows).
   std::optional<std::string> root_original;
-  if (input.original_bytes) {
+  if (input.original_blob) {
+    root_original = *input.original_blob;
+  } else if (input.original_bytes) {
     auto h = blobs_.put(*input.original_bytes);
     if (!h.ok()) return h.error();
     root_original = *h;
@@ -229,7 +231,11 @@ Result<SaveResult> Store::save_snapshot(const SnapshotInput& input) {
   } else {
     LINKSNAP_TRY(reference_blob(*root_hash, input.html));
   }
-  if (root_original) LINKSNAP_TRY(reference_blob(*root_original, *input.original_bytes));
+  if (input.original_blob) {
+    LINKSNAP_TRY(reference_streamed(*root_original, input.original_size, input.url));
+  } else if (root_original) {
+    LINKSNAP_TRY(reference_blob(*root_original, *input.original_bytes));
+  }
   for (std::size_t i = 0; i < input.resources.size(); ++i) {
     const ResourceInput& res = input.resources[i];
     if (original_hashes[i]) LINKSNAP_TRY(reference_blob(*original_hashes[i], *res.exchange->original_bytes));

@@ -108,6 +108,10 @@ struct SnapshotInput {
   std::string request_head;
   std::string response_head;
   std::optional<std::string> original_bytes;
+  // Or, set: that document already written to this blob (committed), original_size bytes; a
+  // page of many MiB is then not held in memory until the save.
+  std::optional<std::string> original_blob;
+  std::int64_t original_size = 0;
 };
 
 struct SaveResult {
