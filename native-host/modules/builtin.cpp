@@ -1,0 +1,15 @@
+// The modules built into a program instead of loaded (the test binary, the fuzz targets and
+// the test server link this object library): linking it is enough, the tables are handed to
+// the loader before main().
+#include "modules/module.h"
+
+extern "C" const linksnap::modules::ModuleHeader* linksnap_curl_module();
+
+namespace {
+
+const bool provided = [] {
+  linksnap::modules::provide_builtin("linksnap-curl.so", linksnap_curl_module());
+  return true;
+}();
+
+}  // namespace
