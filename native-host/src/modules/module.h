@@ -43,7 +43,7 @@ Result<const ModuleHeader*> open_module(const std::vector<std::string>& dirs, co
 Result<const ModuleHeader*> load_module(const ModuleSpec& spec);
 
 // Programs that link the implementations directly (the test binary, fuzz targets) hand their
-// tables in here before the first load_module (tests/support/builtin_modules.cpp).
+// tables in here before the first load_module (native-host/modules/builtin.cpp).
 void provide_builtin(const char* file, const ModuleHeader* table);
 
 template <class Api>
