@@ -1,5 +1,5 @@
 // The plugin modules through the real dlopen path: the built modules, a missing, a broken and
-// a foreign one, and the real `linksnap` copied into a layout with and without its modules.
+// a foreign one, and the real binaries copied into a layout with and without their modules.
 #include <boost/filesystem/operations.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -97,6 +97,22 @@ TEST_F(InstalledLayout, WithoutTheModuleAddFailsNamingItAndSearchStillWorks) {
   ProcessResult found = run({"search", "密钥", "--json"});
   EXPECT_EQ(found.exit_code, 0) << found.err;
   EXPECT_EQ(nlohmann::json::parse(found.out)["results"].size(), 0u);
+}
+
+TEST_F(InstalledLayout, TheHostAnswersAPingWithoutAnyModule) {
+  const std::string host = (prefix_.path() / "bin" / "linksnap-host").string();
+  fs::copy_file(LINKSNAP_HOST_BIN, host);
+  const std::string body = R"({"id":1,"cmd":"ping"})";
+  std::string input(4, '\0');
+  for (int i = 0; i < 4; ++i) input[i] = static_cast<char>((body.size() >> (8 * i)) & 0xFF);
+  input += body;
+  ProcessResult r = linksnap::testing::run_process(
+      {host, "chrome-extension://" LINKSNAP_EXTENSION_ID "/"}, {"LINKSNAP_HOME=" + home_.str()}, input);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_GT(r.out.size(), 4u) << r.err;
+  const auto reply = nlohmann::json::parse(r.out.substr(4), nullptr, false);
+  EXPECT_EQ(reply["ok"], true) << r.out.substr(4);
+  EXPECT_EQ(reply["result"]["protocol_version"], 1);
 }
 
 TEST_F(InstalledLayout, TheModuleInLibLinksnapFetchesOverLoopback) {
