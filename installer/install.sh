@@ -11,8 +11,7 @@ Usage: installer/install.sh [options]
 
 Installs the Debian build dependencies, builds LinkSnap, installs linksnap and
 linksnap-host into PREFIX/bin, their modules into PREFIX/lib/linksnap, and writes the
-native messaging host manifest
-($LINKSNAP_MANIFEST_FILE) for each browser.
+native messaging host manifest ($LINKSNAP_MANIFEST_FILE) for each browser.
 
 Options:
   --prefix DIR        install binaries into DIR/bin (default ~/.local, or /usr/local with --system)
