@@ -10,8 +10,8 @@ usage() {
 Usage: installer/install.sh [options]
 
 Installs the Debian build dependencies, builds LinkSnap, installs linksnap and
-linksnap-host into PREFIX/bin and writes the native messaging host manifest
-($LINKSNAP_MANIFEST_FILE) for each browser.
+linksnap-host into PREFIX/bin, their modules into PREFIX/lib/linksnap, and writes the
+native messaging host manifest ($LINKSNAP_MANIFEST_FILE) for each browser.
 
 Options:
   --prefix DIR        install binaries into DIR/bin (default ~/.local, or /usr/local with --system)
@@ -22,7 +22,8 @@ Options:
                       and the npm modules in package-lock.json), then stop
   --no-build          do not configure or build; install from an existing build directory
   --build-dir DIR     CMake build directory (default <repo>/build, shared with tests/run.sh)
-  --bin-dir DIR       install prebuilt linksnap and linksnap-host from DIR (implies --no-build)
+  --bin-dir DIR       install prebuilt linksnap, linksnap-host and their modules (*.so, in DIR
+                      or DIR/../lib/linksnap) from DIR (implies --no-build)
   --browsers LIST     comma-separated subset of: $(browser_ids | paste -sd, -) (default: all)
   --extension-id ID   Chromium extension id allowed to start the host
                       (default from extension/EXTENSION_ID: $(default_extension_id))
@@ -111,7 +112,7 @@ fi
 # Fail before changing anything when root is needed and there is no way to get it.
 needs_sudo=false
 for id in "${selected[@]}"; do
-  for dir in "$prefix/bin" "$(manifest_dir "$id" "$scope")"; do
+  for dir in "$prefix/bin" "$prefix/$LINKSNAP_MODULE_DIR" "$(manifest_dir "$id" "$scope")"; do
     via=$(sudo_for "$dir")  # an assignment, so set -e sees its failure
     if [[ -n $via ]]; then needs_sudo=true; fi
   done
@@ -154,6 +155,22 @@ if [[ -z $bin_dir ]]; then
 fi
 for bin in "${LINKSNAP_BINARIES[@]}"; do
   [[ -x $bin_dir/$bin ]] || die "$bin_dir/$bin is missing or not executable"
+done
+# The build tree has the modules next to the binaries, an installed tree in ../lib/linksnap.
+declare -a module_srcs=()
+for module in "${LINKSNAP_MODULES[@]}"; do
+  src=$bin_dir/$module
+  [[ -f $src ]] || src=$bin_dir/../$LINKSNAP_MODULE_DIR/$module
+  [[ -f $src ]] ||
+    die "$module is missing: not in $bin_dir nor in $(realpath -m -- "$bin_dir/../$LINKSNAP_MODULE_DIR")"
+  module_srcs+=("$src")
+done
+# The modules first: a new binary never starts without the modules it was built with.
+for src in "${module_srcs[@]}"; do
+  install_file 0644 "$src" "$prefix/$LINKSNAP_MODULE_DIR/${src##*/}"
+  say "$INSTALL_RESULT" "$prefix/$LINKSNAP_MODULE_DIR/${src##*/}"
+done
+for bin in "${LINKSNAP_BINARIES[@]}"; do
   install_file 0755 "$bin_dir/$bin" "$prefix/bin/$bin"
   say "$INSTALL_RESULT" "$prefix/bin/$bin"
 done

@@ -9,6 +9,10 @@ LINKSNAP_MANIFEST_FILE=$LINKSNAP_HOST_NAME.json
 # the Firefox extension manifest must use the same string.
 LINKSNAP_GECKO_ID=linksnap@linksnap.org
 LINKSNAP_BINARIES=(linksnap linksnap-host)
+# Plugin modules the binaries load on first use (libcurl, poppler, libxml2, libarchive), in
+# PREFIX/lib/linksnap: the binaries look there, relative to themselves (src/modules/module.h).
+LINKSNAP_MODULES=(linksnap-curl.so linksnap-pdf.so linksnap-xml.so linksnap-archive.so)
+LINKSNAP_MODULE_DIR=lib/linksnap
 
 # Debian 12 packages needed to build and test.
 LINKSNAP_DEB_PACKAGES=(build-essential cmake ninja-build pkg-config nlohmann-json3-dev

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Undoes install.sh: removes the binaries and every host manifest install.sh could have
-# written for the chosen scope. The user's snapshots stay unless --purge is given.
+# Undoes install.sh: removes the binaries, their modules and every host manifest install.sh
+# could have written for the chosen scope. The user's snapshots stay unless --purge is given.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -9,7 +9,8 @@ usage() {
   cat <<EOF
 Usage: installer/uninstall.sh [options]
 
-Removes linksnap and linksnap-host from PREFIX/bin, the host manifest
+Removes linksnap and linksnap-host from PREFIX/bin, their modules from
+PREFIX/lib/linksnap, the host manifest
 ($LINKSNAP_MANIFEST_FILE) of every supported browser: $(browser_ids | paste -sd' ' -),
 and the refresh timer (install.sh --refresh-timer) of a user install.
 
@@ -53,6 +54,17 @@ for bin in "${LINKSNAP_BINARIES[@]}"; do
   remove_file "$prefix/bin/$bin"
   if [[ $REMOVE_RESULT == removed ]]; then say removed "$prefix/bin/$bin"; removed=$((removed + 1)); fi
 done
+for module in "${LINKSNAP_MODULES[@]}"; do
+  remove_file "$prefix/$LINKSNAP_MODULE_DIR/$module"
+  if [[ $REMOVE_RESULT == removed ]]; then
+    say removed "$prefix/$LINKSNAP_MODULE_DIR/$module"
+    removed=$((removed + 1))
+  fi
+done
+# Only our own directory: PREFIX/lib may hold anything else.
+if [[ -d $prefix/$LINKSNAP_MODULE_DIR && -z $(ls -A "$prefix/$LINKSNAP_MODULE_DIR") ]]; then
+  as_needed "$(dirname "$prefix/$LINKSNAP_MODULE_DIR")" rmdir "$prefix/$LINKSNAP_MODULE_DIR"
+fi
 
 # Every browser, not only the ones given to install.sh --browsers: we cannot know them.
 declare -A seen=()

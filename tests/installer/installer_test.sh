@@ -101,13 +101,22 @@ check_all() {
   done <<<"$1"
 }
 
-check_binaries() {  # check_binaries PREFIX: both binaries installed, executable, identical
-  local pair bin src
+check_binaries() {  # check_binaries PREFIX: both binaries and the modules installed, identical
+  local pair bin src module
   for pair in "linksnap:$cli" "linksnap-host:$host"; do
     bin=${pair%%:*} src=${pair#*:}
     [[ -x $1/bin/$bin ]] || { fail "$1/bin/$bin is missing or not executable"; continue; }
     cmp -s "$src" "$1/bin/$bin" || fail "$1/bin/$bin differs from $src"
   done
+  for module in "${modules[@]}"; do
+    cmp -s "$module_dir/$module" "$1/lib/linksnap/$module" ||
+      fail "$1/lib/linksnap/$module is missing or differs from $module_dir/$module"
+  done
+  # The installed linksnap finds its modules in ../lib/linksnap: a backup loads libarchive's.
+  if ! LINKSNAP_HOME=$tmp/backup-home "$1/bin/linksnap" backup "$tmp/backup.tar" >"$tmp/backup.out" 2>&1; then
+    fail "the installed linksnap could not back up (its modules?): $(cat "$tmp/backup.out")"
+  fi
+  rm -rf "$tmp/backup-home" "$tmp/backup.tar"
 }
 
 no_leftovers() {  # no_leftovers DIR: no temporary files from an interrupted atomic write
@@ -125,6 +134,10 @@ bins=$tmp/bins  # --bin-dir wants both binaries in one directory
 mkdir -p "$bins"
 cp "$cli" "$bins/linksnap"
 cp "$host" "$bins/linksnap-host"
+# The modules, next to the binaries as in the build tree.
+module_dir=$(dirname "$cli")
+modules=(linksnap-curl.so linksnap-pdf.so linksnap-xml.so linksnap-archive.so)
+for module in "${modules[@]}"; do cp "$module_dir/$module" "$bins/"; done
 # Spaces, quotes, a backslash and an '&' check that paths are quoted and JSON-escaped.
 prefix=$tmp'/my "pre\fix" & co'
 host_path=$prefix/bin/linksnap-host
@@ -145,6 +158,15 @@ check_all "$(user_manifests "$HOME")" "$host_path" "$id"
 no_leftovers "$HOME"
 [[ ! -e $LINKSNAP_SYSTEM_ROOT ]] || fail "a user install wrote system-wide files under $LINKSNAP_SYSTEM_ROOT"
 grep -q 'chrome://extensions' "$tmp/out" || fail "install.sh did not say how to load the extension"
+
+section "--bin-dir without a module is refused before anything is written"
+partial=$tmp/partial-bins
+mkdir -p "$partial"
+cp "$bins"/linksnap "$bins"/linksnap-host "$bins"/linksnap-curl.so "$partial/"
+run_fails "a --bin-dir without linksnap-pdf.so" "${install[@]}" --no-deps --bin-dir "$partial" --prefix "$tmp/p5"
+grep -qxF "error: linksnap-pdf.so is missing: not in $partial nor in $tmp/lib/linksnap" "$tmp/out" ||
+  fail "no clear reason given: $(cat "$tmp/out")"
+[[ ! -e $tmp/p5 ]] || fail "a refused install still wrote $(find "$tmp/p5")"
 
 section "a second user install changes nothing"
 before=$(snapshot "$HOME"; snapshot "$prefix")
@@ -236,6 +258,7 @@ cat "$tmp/out"
 for bin in linksnap linksnap-host; do
   [[ ! -e $prefix/bin/$bin ]] || fail "uninstall left $prefix/bin/$bin"
 done
+[[ ! -e $prefix/lib/linksnap ]] || fail "uninstall left $prefix/lib/linksnap: $(ls -A "$prefix/lib/linksnap")"
 left=$(find "$HOME" -name org.linksnap.host.json)
 [[ -z $left ]] || fail "uninstall left manifests: $left"
 if [[ -d $HOME/.config/google-chrome || -d $HOME/.mozilla ]]; then

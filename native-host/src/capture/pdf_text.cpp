@@ -1,27 +1,11 @@
 #include "capture/pdf_text.h"
 
-#include <algorithm>
-#include <climits>
-#include <memory>
-#include <mutex>
-#include <poppler/cpp/poppler-document.h>
-#include <poppler/cpp/poppler-global.h>
-#include <poppler/cpp/poppler-page.h>
-
+#include "modules/pdf_api.h"
 #include "util/charset.h"
 
 namespace linksnap::capture {
 
 namespace {
-
-std::string to_utf8(const poppler::ustring& s) {
-  const poppler::byte_array bytes = s.to_utf8();
-  return std::string(bytes.begin(), bytes.end());
-}
-
-// poppler prints every syntax error of a damaged PDF on stderr; the CLI's stderr is for
-// LinkSnap's own messages.
-void quiet(const std::string& /*message*/, void* /*closure*/) {}
 
 // At most `limit` bytes of valid UTF-8, cut before a continuation byte.
 std::string cut(std::string s, std::size_t limit) {
@@ -32,51 +16,28 @@ std::string cut(std::string s, std::size_t limit) {
   return s;
 }
 
-}  // namespace
+// poppler is loaded (linksnap-pdf.so) by the first PDF, not by every command.
+Result<const modules::PdfApi*> poppler() { return modules::load<modules::PdfApi>(modules::kPdfModule); }
 
-namespace {
-
-Result<PdfText> text_of(std::unique_ptr<poppler::document> doc, const PdfTextLimits& limits) {
-  if (!doc) return make_error(errc::kBadRequest, "not a readable PDF");
-  if (doc->is_locked()) return make_error(errc::kBadRequest, "the PDF is encrypted");
-
-  PdfText out;
-  out.pages = doc->pages();
-  out.title = charset::sanitize_utf8(to_utf8(doc->get_title()));
-  const int readable = std::min(out.pages, limits.max_pages);
-  for (int i = 0; i < readable && out.text.size() < limits.max_text_bytes; ++i) {
-    std::unique_ptr<poppler::page> page(doc->create_page(i));
-    if (!page) continue;
-    std::string text = to_utf8(page->text(poppler::rectf(), poppler::page::physical_layout));
-    if (text.empty()) continue;
-    if (!out.text.empty()) out.text += "\n\n";
-    out.text += text;
-  }
-  out.text = cut(charset::sanitize_utf8(out.text), limits.max_text_bytes);
-  return out;
-}
-
-void silence_poppler() {
-  static std::once_flag silenced;
-  std::call_once(silenced, [] { poppler::set_debug_error_function(quiet, nullptr); });
+Result<PdfText> cleaned(Result<PdfText> raw, const PdfTextLimits& limits) {
+  if (!raw.ok()) return raw;
+  raw->title = charset::sanitize_utf8(raw->title);
+  raw->text = cut(charset::sanitize_utf8(raw->text), limits.max_text_bytes);
+  return raw;
 }
 
 }  // namespace
 
 Result<PdfText> extract_pdf_text(std::string_view pdf, const PdfTextLimits& limits) {
-  silence_poppler();
-  if (pdf.size() > static_cast<std::size_t>(INT32_MAX)) {
-    return make_error(errc::kTooLarge, "the PDF is too large to read");
-  }
-  // poppler reads the bytes in place: `pdf` outlives `doc`.
-  return text_of(std::unique_ptr<poppler::document>(poppler::document::load_from_raw_data(
-                     pdf.data(), static_cast<int>(pdf.size()))),
-                 limits);
+  auto api = poppler();
+  if (!api.ok()) return api.error();
+  return cleaned((*api)->from_bytes(pdf, limits), limits);
 }
 
 Result<PdfText> extract_pdf_text_from_file(const std::string& path, const PdfTextLimits& limits) {
-  silence_poppler();
-  return text_of(std::unique_ptr<poppler::document>(poppler::document::load_from_file(path)), limits);
+  auto api = poppler();
+  if (!api.ok()) return api.error();
+  return cleaned((*api)->from_file(path, limits), limits);
 }
 
 }  // namespace linksnap::capture

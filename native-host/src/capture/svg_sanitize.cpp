@@ -1,19 +1,19 @@
 #include "capture/svg_sanitize.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "capture/css_rewrite.h"
+#include "modules/xml_api.h"
 #include "util/url.h"
 
 namespace linksnap::capture {
 
 namespace {
+
+// libxml2, from linksnap-xml.so: every call below runs after sanitize_svg loaded it.
+using modules::xml;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -62,9 +62,9 @@ bool is_handler_attribute(std::string_view lowered) {
 }
 
 std::string attribute_value(xmlNode* element, xmlAttr* attr) {
-  xmlChar* v = xmlNodeListGetString(element->doc, attr->children, 1);
+  xmlChar* v = xml().xmlNodeListGetString(element->doc, attr->children, 1);
   std::string out = v == nullptr ? "" : reinterpret_cast<const char*>(v);
-  xmlFree(v);
+  xml().xmlFree(v);
   return out;
 }
 
@@ -116,12 +116,12 @@ void sanitize_attributes(xmlNode* element, std::string_view element_name, int& r
     } else if (name == "style" || contains_url_function(value)) {
       const std::string safe = neutralize_css(value);
       if (safe != value) {
-        xmlSetNsProp(element, a->ns, a->name, reinterpret_cast<const xmlChar*>(safe.c_str()));
+        xml().xmlSetNsProp(element, a->ns, a->name, reinterpret_cast<const xmlChar*>(safe.c_str()));
         ++removed;
       }
     }
   }
-  for (xmlAttr* a : doomed) xmlRemoveProp(a);
+  for (xmlAttr* a : doomed) xml().xmlRemoveProp(a);
   removed += static_cast<int>(doomed.size());
 }
 
@@ -165,14 +165,14 @@ void sanitize_children(xmlNode* parent, int& removed) {
       } else {
         sanitize_attributes(n, name, removed);
         if (name == "style") {
-          xmlChar* css = xmlNodeGetContent(n);
+          xmlChar* css = xml().xmlNodeGetContent(n);
           const std::string original = css == nullptr ? "" : reinterpret_cast<const char*>(css);
-          xmlFree(css);
+          xml().xmlFree(css);
           const std::string safe = neutralize_css(original);
           if (safe != original) ++removed;
           // Replaces the children with one text node (escaped on output).
-          xmlNodeSetContent(n, nullptr);
-          xmlNodeAddContent(n, reinterpret_cast<const xmlChar*>(safe.c_str()));
+          xml().xmlNodeSetContent(n, nullptr);
+          xml().xmlNodeAddContent(n, reinterpret_cast<const xmlChar*>(safe.c_str()));
         } else {
           sanitize_children(n, removed);
         }
@@ -184,8 +184,8 @@ void sanitize_children(xmlNode* parent, int& removed) {
     }
     if (remove) {
       ++removed;
-      xmlUnlinkNode(n);
-      xmlFreeNode(n);
+      xml().xmlUnlinkNode(n);
+      xml().xmlFreeNode(n);
     }
     n = next;
   }
@@ -215,10 +215,10 @@ void keep_first_error(void* user_data, xmlErrorPtr error) {
 }
 
 struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+  void operator()(xmlDoc* d) const { xml().xmlFreeDoc(d); }
 };
 struct CtxtFree {
-  void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+  void operator()(xmlParserCtxt* c) const { xml().xmlFreeParserCtxt(c); }
 };
 
 }  // namespace
@@ -228,35 +228,37 @@ Result<SanitizedSvg> sanitize_svg(std::string_view svg) {
     return make_error(errc::kTooLarge, "the SVG image is larger than " +
                                            std::to_string(kMaxSvgBytes >> 20) + " MiB");
   }
+  // libxml2 is loaded (linksnap-xml.so) by the first SVG, not by every command.
+  if (auto api = modules::xml_api(); !api.ok()) return api.error();
   static std::once_flag init;
   std::call_once(init, [] {
-    xmlInitParser();
-    xmlSetExternalEntityLoader(refuse_external_entity);
-    xmlSetGenericErrorFunc(nullptr, silence);
+    xml().xmlInitParser();
+    xml().xmlSetExternalEntityLoader(refuse_external_entity);
+    xml().xmlSetGenericErrorFunc(nullptr, silence);
   });
-  std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());
+  std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xml().xmlNewParserCtxt());
   if (!ctxt) return make_error(errc::kInternal, "out of memory parsing the SVG image");
   FirstError first;
   ctxt->_private = &first;
   ctxt->userData = ctxt.get();
   ctxt->sax->serror = keep_first_error;  // per parse: no global handler involved
   const int options = XML_PARSE_NONET | XML_PARSE_NOENT | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
-  std::unique_ptr<xmlDoc, DocFree> doc(xmlCtxtReadMemory(
+  std::unique_ptr<xmlDoc, DocFree> doc(xml().xmlCtxtReadMemory(
       ctxt.get(), svg.data(), static_cast<int>(svg.size()), "image.svg", nullptr, options));
   if (!doc || !ctxt->wellFormed) {
     const std::string why = first.seen ? trim(first.message) : "unreadable XML";
     return make_error(errc::kBadRequest, "not a well-formed SVG image (line " +
                                              std::to_string(first.line) + ": " + why + ")");
   }
-  xmlNode* root = xmlDocGetRootElement(doc.get());
+  xmlNode* root = xml().xmlDocGetRootElement(doc.get());
   if (root == nullptr || lower(name_of(root->name)) != "svg") {
     return make_error(errc::kBadRequest, "not an SVG image (its root element is <" +
                                              std::string(root ? name_of(root->name) : "none") + ">)");
   }
   SanitizedSvg out;
-  if (xmlDtd* dtd = xmlGetIntSubset(doc.get()); dtd != nullptr) {
-    xmlUnlinkNode(reinterpret_cast<xmlNode*>(dtd));
-    xmlFreeDtd(dtd);
+  if (xmlDtd* dtd = xml().xmlGetIntSubset(doc.get()); dtd != nullptr) {
+    xml().xmlUnlinkNode(reinterpret_cast<xmlNode*>(dtd));
+    xml().xmlFreeDtd(dtd);
     ++out.removed;
   }
   sanitize_children(reinterpret_cast<xmlNode*>(doc.get()), out.removed);
@@ -274,10 +276,10 @@ Result<SanitizedSvg> sanitize_svg(std::string_view svg) {
   out.text = collapse_whitespace(text);
   xmlChar* bytes = nullptr;
   int size = 0;
-  xmlDocDumpMemoryEnc(doc.get(), &bytes, &size, "UTF-8");
+  xml().xmlDocDumpMemoryEnc(doc.get(), &bytes, &size, "UTF-8");
   if (bytes == nullptr) return make_error(errc::kInternal, "out of memory writing the SVG image");
   out.svg.assign(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
-  xmlFree(bytes);
+  xml().xmlFree(bytes);
   return out;
 }
 

@@ -1,8 +1,5 @@
 #include "interop/wacz.h"
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -11,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "modules/archive_api.h"
 #include "util/sha256.h"
 #include "util/url.h"
 
@@ -145,28 +143,33 @@ std::string datapackage_digest_json(std::string_view datapackage) {
 }
 
 Status write_zip(const std::string& path, const std::vector<WaczEntry>& entries) {
-  std::unique_ptr<archive, decltype(&archive_write_free)> a(archive_write_new(), &archive_write_free);
+  // libarchive (linksnap-archive.so) is loaded by the first WACZ written.
+  auto api = modules::archive_api();
+  if (!api.ok()) return api.error();
+  const modules::ArchiveApi& lib = **api;
+  std::unique_ptr<archive, decltype(lib.archive_write_free)> a(lib.archive_write_new(),
+                                                               lib.archive_write_free);
   if (a == nullptr) return make_error(errc::kInternal, "libarchive could not start");
   auto failed = [&](std::string_view what) {
-    const char* why = archive_error_string(a.get());
+    const char* why = lib.archive_error_string(a.get());
     return make_error(errc::kIo, "cannot write " + path + ": " + std::string(what) +
                                      (why != nullptr ? std::string(": ") + why : std::string()));
   };
-  if (archive_write_set_format_zip(a.get()) != ARCHIVE_OK ||
-      archive_write_set_format_option(a.get(), "zip", "compression", "store") != ARCHIVE_OK) {
+  if (lib.archive_write_set_format_zip(a.get()) != ARCHIVE_OK ||
+      lib.archive_write_set_format_option(a.get(), "zip", "compression", "store") != ARCHIVE_OK) {
     return failed("ZIP setup");
   }
-  if (archive_write_open_filename(a.get(), path.c_str()) != ARCHIVE_OK) return failed("open");
+  if (lib.archive_write_open_filename(a.get(), path.c_str()) != ARCHIVE_OK) return failed("open");
   for (const auto& e : entries) {
-    std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
-                                                                        &archive_entry_free);
-    archive_entry_set_pathname(entry.get(), e.name.c_str());
-    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(e.size));
-    archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), 0644);
-    if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK) return failed(e.name);
+    std::unique_ptr<archive_entry, decltype(lib.archive_entry_free)> entry(
+        lib.archive_entry_new(), lib.archive_entry_free);
+    lib.archive_entry_set_pathname(entry.get(), e.name.c_str());
+    lib.archive_entry_set_size(entry.get(), static_cast<la_int64_t>(e.size));
+    lib.archive_entry_set_filetype(entry.get(), AE_IFREG);
+    lib.archive_entry_set_perm(entry.get(), 0644);
+    if (lib.archive_write_header(a.get(), entry.get()) != ARCHIVE_OK) return failed(e.name);
     if (e.from_file.empty()) {
-      if (!e.bytes.empty() && archive_write_data(a.get(), e.bytes.data(), e.bytes.size()) < 0) {
+      if (!e.bytes.empty() && lib.archive_write_data(a.get(), e.bytes.data(), e.bytes.size()) < 0) {
         return failed(e.name);
       }
       continue;
@@ -178,14 +181,14 @@ Status write_zip(const std::string& path, const std::vector<WaczEntry>& entries)
     std::array<char, 1 << 16> buf;
     std::uint64_t copied = 0;
     for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), in.get())) > 0;) {
-      if (archive_write_data(a.get(), buf.data(), n) < 0) return failed(e.name);
+      if (lib.archive_write_data(a.get(), buf.data(), n) < 0) return failed(e.name);
       copied += n;
     }
     if (std::ferror(in.get()) || copied != e.size) {
       return make_error(errc::kIo, "cannot read " + e.from_file + " whole");
     }
   }
-  if (archive_write_close(a.get()) != ARCHIVE_OK) return failed("close");
+  if (lib.archive_write_close(a.get()) != ARCHIVE_OK) return failed("close");
   return ok_status();
 }
 

@@ -1,7 +1,5 @@
 #include "net/curl_fetcher.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -13,6 +11,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+
+#include "modules/curl_api.h"
 
 namespace linksnap::net {
 
@@ -30,12 +30,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+using modules::curl;  // libcurl, from linksnap-curl.so: every call below runs after it loaded
 
 // libcurl must be initialised once, before any other call, and never concurrently with one.
 CURLcode global_init() {
   static std::once_flag once;
   static CURLcode result = CURLE_FAILED_INIT;
-  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::call_once(once, [] { result = curl().global_init(CURL_GLOBAL_DEFAULT); });
   return result;
 }
 
@@ -59,15 +60,15 @@ struct UrlParts {
 // Parses with libcurl's own URL parser so our notion of host:port matches the one libcurl uses
 // for its per-host connection limit.
 std::optional<UrlParts> parse_url(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
+  std::unique_ptr<CURLU, decltype(curl().url_cleanup)> u(curl().url(), curl().url_cleanup);
+  if (!u || curl().url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
   auto get = [&](CURLUPart part, unsigned flags) -> std::optional<std::string> {
     char* text = nullptr;
-    if (curl_url_get(u.get(), part, &text, flags) != CURLUE_OK || text == nullptr) {
+    if (curl().url_get(u.get(), part, &text, flags) != CURLUE_OK || text == nullptr) {
       return std::nullopt;
     }
     std::string out(text);
-    curl_free(text);
+    curl().free(text);
     return out;
   };
   auto scheme = get(CURLUPART_SCHEME, 0);
@@ -159,44 +160,50 @@ class CurlSession final : public FetchSession {
       }
     }
 
-    if (const CURLcode rc = global_init(); rc != CURLE_OK) {
-      init_error_ = std::string("could not initialise libcurl: ") + curl_easy_strerror(rc);
+    // libcurl is loaded by the first session, not by the fetcher: a command that never
+    // fetches never maps it. A missing module fails every request with its message.
+    if (auto api = modules::curl_api(); !api.ok()) {
+      init_error_ = api.error().message;
       return;
     }
-    multi_ = curl_multi_init();
-    share_ = curl_share_init();
-    cookieless_share_ = curl_share_init();
+    if (const CURLcode rc = global_init(); rc != CURLE_OK) {
+      init_error_ = std::string("could not initialise libcurl: ") + curl().easy_strerror(rc);
+      return;
+    }
+    multi_ = curl().multi_init();
+    share_ = curl().share_init();
+    cookieless_share_ = curl().share_init();
     if (multi_ == nullptr || share_ == nullptr || cookieless_share_ == nullptr) {
       init_error_ = "could not initialise libcurl: out of memory";
       return;
     }
     // Connection limits are a second fence behind our own queue: they also cover the hosts a
     // redirect leads to, which the queue cannot know in advance.
-    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+    curl().multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                       static_cast<long>(limits_.max_concurrent));
-    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
+    curl().multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
                       static_cast<long>(limits_.max_concurrent_per_host));
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(limits_.max_concurrent));
-    curl_multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+    curl().multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(limits_.max_concurrent));
+    curl().multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
     // The multi handle already shares connections and DNS; the share adds TLS session reuse
     // (cheaper new connections to the same host) and one in-memory cookie jar per snapshot, so
     // an asset behind a cookie the page set still loads. No lock callbacks: one thread only.
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
-    curl_share_setopt(cookieless_share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(cookieless_share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl().share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl().share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl().share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+    curl().share_setopt(cookieless_share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl().share_setopt(cookieless_share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   }
 
   ~CurlSession() override {
     for (auto& [easy, transfer] : running_) {
-      curl_multi_remove_handle(multi_, easy);
-      curl_easy_cleanup(easy);
+      curl().multi_remove_handle(multi_, easy);
+      curl().easy_cleanup(easy);
     }
     running_.clear();
-    if (multi_ != nullptr) curl_multi_cleanup(multi_);
-    if (share_ != nullptr) curl_share_cleanup(share_);  // after every easy handle using it
-    if (cookieless_share_ != nullptr) curl_share_cleanup(cookieless_share_);
+    if (multi_ != nullptr) curl().multi_cleanup(multi_);
+    if (share_ != nullptr) curl().share_cleanup(share_);  // after every easy handle using it
+    if (cookieless_share_ != nullptr) curl().share_cleanup(cookieless_share_);
   }
 
   CurlSession(const CurlSession&) = delete;
@@ -250,8 +257,8 @@ class CurlSession final : public FetchSession {
         if (running_.empty()) continue;  // everything queued failed to start
 
         int still_running = 0;
-        if (const CURLMcode mc = curl_multi_perform(multi_, &still_running); mc != CURLM_OK) {
-          const std::string why = curl_multi_strerror(mc);
+        if (const CURLMcode mc = curl().multi_perform(multi_, &still_running); mc != CURLM_OK) {
+          const std::string why = curl().multi_strerror(mc);
           fail_everything(errc::kInternal,
                           [&](const FetchRequest&) { return "libcurl failed: " + why; });
           continue;
@@ -263,7 +270,7 @@ class CurlSession final : public FetchSession {
         // or our session deadline.
         const auto left = std::chrono::ceil<milliseconds>(deadline_ - Clock::now());
         const int wait_ms = static_cast<int>(std::clamp<milliseconds::rep>(left.count(), 0, 1000));
-        curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
+        curl().multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
       }
     } catch (const std::exception& e) {
       // Out of memory, most likely: end every transfer rather than leave the caller waiting.
@@ -285,7 +292,7 @@ class CurlSession final : public FetchSession {
   // line, and counts what would enter the cookie jar.
   void saw_header_line(Transfer& t, std::string_view line) noexcept {
     if (line.starts_with("HTTP/")) {
-      curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &t.status_hop);
+      curl().easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &t.status_hop);
       t.response_head.clear();  // a redirect's or a 1xx's head is not the final one
       t.response_head_done = false;
     }
@@ -309,7 +316,7 @@ class CurlSession final : public FetchSession {
   // Called from the write callback with decoded body bytes; false aborts the transfer.
   bool accept_bytes(Transfer& t, const char* data, std::size_t n) noexcept {
     long hop = 0;
-    curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &hop);
+    curl().easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &hop);
     if (hop != t.status_hop) {
       // No status line: libcurl lets HTTP/0.9 through (CURLOPT_HTTP09_ALLOWED) only so that we
       // can tell it from garbage here; both end the transfer.
@@ -333,7 +340,7 @@ class CurlSession final : public FetchSession {
       } else {
         if (t.received == 0) {
           const char* type = nullptr;
-          curl_easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &type);
+          curl().easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &type);
           t.request.sink->begin(type != nullptr ? type : "");
         }
         if (t.body.size() < kSniffBytes) {
@@ -393,7 +400,7 @@ class CurlSession final : public FetchSession {
     t->request = std::move(p.request);
     t->host_key = std::move(p.host_key);
     t->session = this;
-    t->easy = curl_easy_init();
+    t->easy = curl().easy_init();
     if (t->easy == nullptr) {
       done_.push_back(failed_result(t->request, errc::kInternal,
                                     "could not create a libcurl handle (out of memory)"));
@@ -402,7 +409,7 @@ class CurlSession final : public FetchSession {
     CURL* e = t->easy;
     CURLcode rc = CURLE_OK;
     auto set = [&](CURLoption option, auto value) {
-      if (rc == CURLE_OK) rc = curl_easy_setopt(e, option, value);
+      if (rc == CURLE_OK) rc = curl().easy_setopt(e, option, value);
     };
     set(CURLOPT_URL, t->request.url.c_str());
     set(CURLOPT_PRIVATE, static_cast<void*>(t.get()));
@@ -448,15 +455,15 @@ class CurlSession final : public FetchSession {
     if (rc != CURLE_OK) {
       done_.push_back(
           failed_result(t->request, errc::kInternal,
-                        std::string("could not configure libcurl: ") + curl_easy_strerror(rc)));
-      curl_easy_cleanup(e);
+                        std::string("could not configure libcurl: ") + curl().easy_strerror(rc)));
+      curl().easy_cleanup(e);
       return;
     }
     t->started = Clock::now();
-    if (const CURLMcode mc = curl_multi_add_handle(multi_, e); mc != CURLM_OK) {
+    if (const CURLMcode mc = curl().multi_add_handle(multi_, e); mc != CURLM_OK) {
       done_.push_back(failed_result(t->request, errc::kInternal,
-                                    std::string("libcurl failed: ") + curl_multi_strerror(mc)));
-      curl_easy_cleanup(e);
+                                    std::string("libcurl failed: ") + curl().multi_strerror(mc)));
+      curl().easy_cleanup(e);
       return;
     }
     ++per_host_[t->host_key];
@@ -465,7 +472,7 @@ class CurlSession final : public FetchSession {
 
   void collect_finished() {
     int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+    while (CURLMsg* msg = curl().multi_info_read(multi_, &queued)) {
       if (msg->msg != CURLMSG_DONE) continue;
       CURL* easy = msg->easy_handle;
       const CURLcode code = msg->data.result;  // msg is invalid once the handle is removed
@@ -479,8 +486,8 @@ class CurlSession final : public FetchSession {
   }
 
   void release(Transfer& t) {
-    curl_multi_remove_handle(multi_, t.easy);
-    curl_easy_cleanup(t.easy);
+    curl().multi_remove_handle(multi_, t.easy);
+    curl().easy_cleanup(t.easy);
     t.easy = nullptr;
     if (auto it = per_host_.find(t.host_key); it != per_host_.end() && --it->second <= 0) {
       per_host_.erase(it);
@@ -493,13 +500,13 @@ class CurlSession final : public FetchSession {
     r.url = t.request.url;
     r.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - t.started);
     long status = 0;
-    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    curl().easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
     r.http_status = status;
     char* effective = nullptr;
-    curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
+    curl().easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
     r.final_url = effective != nullptr ? effective : t.request.url;
     char* content_type = nullptr;
-    curl_easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &content_type);
+    curl().easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &content_type);
     if (content_type != nullptr) r.content_type = content_type;
     r.body_size = t.received;
     if (t.response_head_done) r.response_head = std::move(t.response_head);
@@ -521,7 +528,7 @@ class CurlSession final : public FetchSession {
     const std::optional<UrlParts> parts = parse_url(where);
     const std::string host = parts ? parts->host : where;
     const std::string port = parts ? parts->port : "?";
-    const std::string detail = t.errbuf[0] != '\0' ? t.errbuf : curl_easy_strerror(code);
+    const std::string detail = t.errbuf[0] != '\0' ? t.errbuf : curl().easy_strerror(code);
 
     switch (code) {
       case CURLE_UNSUPPORTED_PROTOCOL: {
@@ -549,7 +556,7 @@ class CurlSession final : public FetchSession {
         return {errc::kFetchFailed, "could not resolve the proxy host: " + detail};
       case CURLE_COULDNT_CONNECT: {
         long os_errno = 0;
-        curl_easy_getinfo(t.easy, CURLINFO_OS_ERRNO, &os_errno);
+        curl().easy_getinfo(t.easy, CURLINFO_OS_ERRNO, &os_errno);
         const std::string why = os_errno != 0 ? errno_text(os_errno) : detail;
         return {errc::kFetchFailed, "could not connect to " + host + " port " + port + ": " + why};
       }
@@ -616,7 +623,7 @@ class CurlSession final : public FetchSession {
         // libcurl 7.88 reports a header line over CURL_MAX_HTTP_HEADER as "out of memory". The
         // URL's length is checked before, so once the request went out it is the server's line.
         long request_size = 0;
-        curl_easy_getinfo(t.easy, CURLINFO_REQUEST_SIZE, &request_size);
+        curl().easy_getinfo(t.easy, CURLINFO_REQUEST_SIZE, &request_size);
         if (request_size > 0) {
           return {errc::kFetchFailed, header_line_too_long_message(kMaxHeaderLineBytes)};
         }
@@ -635,8 +642,8 @@ class CurlSession final : public FetchSession {
       FetchResult r = failed_result(t->request, code, message(t->request));
       r.elapsed = std::chrono::duration_cast<milliseconds>(now - t->started);
       done_.push_back(std::move(r));
-      curl_multi_remove_handle(multi_, easy);
-      curl_easy_cleanup(easy);
+      curl().multi_remove_handle(multi_, easy);
+      curl().easy_cleanup(easy);
     }
     running_.clear();
     per_host_.clear();
@@ -694,7 +701,7 @@ int on_debug(CURL* /*easy*/, curl_infotype type, char* data, size_t size, void* 
 
 }  // namespace
 
-CurlFetcher::CurlFetcher() { global_init(); }
+CurlFetcher::CurlFetcher() = default;
 
 std::unique_ptr<FetchSession> CurlFetcher::start(const FetchLimits& limits) {
   try {

@@ -25,7 +25,8 @@ extern const char* const kDefaultUserAgent;
 
 class CurlFetcher : public Fetcher {
  public:
-  // Initialises libcurl once per process (thread-safe).
+  // Does nothing: the first start() loads linksnap-curl.so and initialises libcurl (once per
+  // process, thread-safe), so a command that never fetches never maps libcurl.
   CurlFetcher();
 
   // A session is used by one thread at a time; different sessions may run on different threads

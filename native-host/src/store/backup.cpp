@@ -1,7 +1,5 @@
 #include "store/backup.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <sqlite3.h>
 
 #include <boost/filesystem/operations.hpp>
@@ -9,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "modules/archive_api.h"
 #include "store/schema.h"
 #include "util/sha256.h"
 
@@ -18,6 +17,9 @@ namespace linksnap::store {
 
 namespace {
 
+// libarchive (linksnap-archive.so) is loaded by the first backup or restore.
+using modules::libarchive;
+
 constexpr const char* kManifestName = "linksnap-backup.json";
 constexpr const char* kDatabaseName = "linksnap.db";
 constexpr const char* kBlobPrefix = "blobs/";
@@ -26,9 +28,9 @@ struct ArchiveCloser {
   bool writing;
   void operator()(archive* a) const {
     if (writing) {
-      archive_write_free(a);
+      libarchive().archive_write_free(a);
     } else {
-      archive_read_free(a);
+      libarchive().archive_read_free(a);
     }
   }
 };
@@ -60,16 +62,16 @@ Status copy_database(Database& from, const fs::path& to) {
 }
 
 Status add_entry(archive* a, const std::string& name, std::string_view bytes) {
-  archive_entry* e = archive_entry_new();
-  archive_entry_set_pathname(e, name.c_str());
-  archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_entry_set_perm(e, 0600);
-  int rc = archive_write_header(a, e);
-  archive_entry_free(e);
-  if (rc != ARCHIVE_OK) return make_error(errc::kIo, std::string("cannot write the backup: ") + archive_error_string(a));
-  if (!bytes.empty() && archive_write_data(a, bytes.data(), bytes.size()) < 0) {
-    return make_error(errc::kIo, std::string("cannot write the backup: ") + archive_error_string(a));
+  archive_entry* e = libarchive().archive_entry_new();
+  libarchive().archive_entry_set_pathname(e, name.c_str());
+  libarchive().archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
+  libarchive().archive_entry_set_filetype(e, AE_IFREG);
+  libarchive().archive_entry_set_perm(e, 0600);
+  int rc = libarchive().archive_write_header(a, e);
+  libarchive().archive_entry_free(e);
+  if (rc != ARCHIVE_OK) return make_error(errc::kIo, std::string("cannot write the backup: ") + libarchive().archive_error_string(a));
+  if (!bytes.empty() && libarchive().archive_write_data(a, bytes.data(), bytes.size()) < 0) {
+    return make_error(errc::kIo, std::string("cannot write the backup: ") + libarchive().archive_error_string(a));
   }
   return ok_status();
 }
@@ -129,6 +131,7 @@ Error damaged(const fs::path& archive, const std::string& why) {
 }  // namespace
 
 Result<BackupSummary> backup_store(Store& store, const fs::path& archive_path) {
+  if (auto api = modules::archive_api(); !api.ok()) return api.error();
   const fs::path tmp_dir = store.data_dir() / "tmp";
   boost::system::error_code ec;
   fs::create_directories(tmp_dir, ec);
@@ -156,11 +159,11 @@ Result<BackupSummary> backup_store(Store& store, const fs::path& archive_path) {
   const fs::path tmp_archive = archive_path.string() + ".linksnap-tmp";
   Cleanup cleanup_archive{tmp_archive};
   {
-    ArchivePtr a(archive_write_new(), ArchiveCloser{true});
-    archive_write_set_format_pax_restricted(a.get());
-    if (archive_write_open_filename(a.get(), tmp_archive.c_str()) != ARCHIVE_OK) {
+    ArchivePtr a(libarchive().archive_write_new(), ArchiveCloser{true});
+    libarchive().archive_write_set_format_pax_restricted(a.get());
+    if (libarchive().archive_write_open_filename(a.get(), tmp_archive.c_str()) != ARCHIVE_OK) {
       return make_error(errc::kIo, "cannot write " + archive_path.string() + ": " +
-                                       archive_error_string(a.get()));
+                                       libarchive().archive_error_string(a.get()));
     }
     const nlohmann::json manifest{{"format", "linksnap-backup"},
                                   {"version", 1},
@@ -179,9 +182,9 @@ Result<BackupSummary> backup_store(Store& store, const fs::path& archive_path) {
       }
       LINKSNAP_TRY(add_entry(a.get(), kBlobPrefix + h, *bytes));
     }
-    if (archive_write_close(a.get()) != ARCHIVE_OK) {
+    if (libarchive().archive_write_close(a.get()) != ARCHIVE_OK) {
       return make_error(errc::kIo, "cannot write " + archive_path.string() + ": " +
-                                       archive_error_string(a.get()));
+                                       libarchive().archive_error_string(a.get()));
     }
   }
   fs::rename(tmp_archive, archive_path, ec);
@@ -191,6 +194,7 @@ Result<BackupSummary> backup_store(Store& store, const fs::path& archive_path) {
 
 Result<BackupSummary> restore_store(const fs::path& data_dir, const fs::path& archive_path,
                                     const Clock& clock, bool force) {
+  if (auto api = modules::archive_api(); !api.ok()) return api.error();
   fs::path restored_db;
   Cleanup cleanup_db;
   {
@@ -209,26 +213,26 @@ Result<BackupSummary> restore_store(const fs::path& data_dir, const fs::path& ar
     restored_db = data_dir / "tmp" / fs::unique_path("restore-%%%%-%%%%.db");
     cleanup_db.p = restored_db;
 
-    ArchivePtr a(archive_read_new(), ArchiveCloser{false});
-    archive_read_support_format_tar(a.get());
-    archive_read_support_filter_all(a.get());
-    if (archive_read_open_filename(a.get(), archive_path.c_str(), 1 << 16) != ARCHIVE_OK) {
+    ArchivePtr a(libarchive().archive_read_new(), ArchiveCloser{false});
+    libarchive().archive_read_support_format_tar(a.get());
+    libarchive().archive_read_support_filter_all(a.get());
+    if (libarchive().archive_read_open_filename(a.get(), archive_path.c_str(), 1 << 16) != ARCHIVE_OK) {
       return make_error(errc::kIo, "cannot read " + archive_path.string() + ": " +
-                                       archive_error_string(a.get()));
+                                       libarchive().archive_error_string(a.get()));
     }
     bool has_manifest = false, has_db = false;
     std::set<std::string> blobs_seen;
     archive_entry* e = nullptr;
     while (true) {
-      int rc = archive_read_next_header(a.get(), &e);
+      int rc = libarchive().archive_read_next_header(a.get(), &e);
       if (rc == ARCHIVE_EOF) break;
-      if (rc != ARCHIVE_OK) return damaged(archive_path, archive_error_string(a.get()));
-      const std::string name = archive_entry_pathname(e);
+      if (rc != ARCHIVE_OK) return damaged(archive_path, libarchive().archive_error_string(a.get()));
+      const std::string name = libarchive().archive_entry_pathname(e);
       std::string bytes;
       char buf[1 << 16];
       la_ssize_t n = 0;
-      while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) bytes.append(buf, static_cast<std::size_t>(n));
-      if (n < 0) return damaged(archive_path, archive_error_string(a.get()));
+      while ((n = libarchive().archive_read_data(a.get(), buf, sizeof buf)) > 0) bytes.append(buf, static_cast<std::size_t>(n));
+      if (n < 0) return damaged(archive_path, libarchive().archive_error_string(a.get()));
       if (name == kManifestName) {
         const auto m = nlohmann::json::parse(bytes, nullptr, false);
         if (m.is_discarded() || !m.is_object() || m.value("format", "") != "linksnap-backup") {

@@ -1,6 +1,5 @@
 #include "util/url.h"
 
-#include <curl/curl.h>
 #include <locale.h>
 
 #include <array>
@@ -10,10 +9,14 @@
 #include <string_view>
 #include <vector>
 
+#include "modules/curl_api.h"
 #include "util/charset.h"
 
 namespace linksnap::url {
 namespace {
+
+// The parser is libcurl's (linksnap-curl.so), loaded by the first URL parsed.
+using modules::curl;
 
 // Query parameters that only identify a click or campaign, never the content. Deliberately
 // conservative: ambiguous short names some sites use for real (ref, source, si, spm, ...)
@@ -176,22 +179,23 @@ Split split_fragment(std::string_view s) {
   return {s.substr(0, h), s.substr(h + 1)};
 }
 
+// Made only after curl_api() succeeded.
 struct CurlUrl {
-  CURLU* h = curl_url();
+  CURLU* h = curl().url();
   CurlUrl() = default;
   CurlUrl(const CurlUrl&) = delete;
   CurlUrl& operator=(const CurlUrl&) = delete;
-  ~CurlUrl() { curl_url_cleanup(h); }
+  ~CurlUrl() { curl().url_cleanup(h); }
 };
 
 std::optional<std::string> get_part(CURLU* h, CURLUPart part, unsigned flags) {
   char* value = nullptr;
-  const CURLUcode rc = curl_url_get(h, part, &value, flags);
+  const CURLUcode rc = curl().url_get(h, part, &value, flags);
   // libcurl 7.88 can hand back a string together with an error (a failed IDN conversion):
   // free it either way (found by fuzz_url as a leak).
   std::optional<std::string> out;
   if (rc == CURLUE_OK && value != nullptr) out = std::string(value);
-  curl_free(value);
+  curl().free(value);
   return out;
 }
 
@@ -289,9 +293,10 @@ Result<Parsed> parse_absolute(std::string_view body, std::string_view shown) {
       (special && scheme != "file") ? fix_authority_slashes(body, scheme_len) : std::string(body);
   const std::string prepared = encode_reference(fixed, special);
   if (prepared.find('\0') != std::string::npos) return invalid_url(shown);
+  if (auto api = modules::curl_api(); !api.ok()) return api.error();
   CurlUrl u;
   if (u.h == nullptr) return make_error(errc::kInternal, "out of memory while parsing a URL");
-  if (curl_url_set(u.h, CURLUPART_URL, prepared.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+  if (curl().url_set(u.h, CURLUPART_URL, prepared.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
     return invalid_url(shown);
   }
   return read_parts(u.h, shown);
@@ -452,9 +457,10 @@ Result<std::string> resolve(std::string_view base, std::string_view ref) {
                                      : std::string(base_split.body);
   const std::string prepared_base = encode_reference(fixed_base, special);
   if (prepared_base.find('\0') != std::string::npos) return invalid_url(base);
+  if (auto api = modules::curl_api(); !api.ok()) return api.error();
   CurlUrl u;
   if (u.h == nullptr) return make_error(errc::kInternal, "out of memory while parsing a URL");
-  if (curl_url_set(u.h, CURLUPART_URL, prepared_base.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
+  if (curl().url_set(u.h, CURLUPART_URL, prepared_base.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
       CURLUE_OK) {
     return invalid_url(base);
   }
@@ -464,7 +470,7 @@ Result<std::string> resolve(std::string_view base, std::string_view ref) {
   if (!split.body.empty()) {
     const std::string prepared = encode_reference(split.body, special);
     if (prepared.find('\0') != std::string::npos) return invalid_url(ref);
-    if (curl_url_set(u.h, CURLUPART_URL, prepared.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    if (curl().url_set(u.h, CURLUPART_URL, prepared.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
       return invalid_url(ref);
     }
   }
