@@ -13,6 +13,9 @@ import { cancelDelete, scheduleDelete } from './deletes.js';
 
 // An import of 100,000 bookmarks takes the host longer than a request's usual 30 s.
 const IMPORT_TIMEOUT_MS = 30 * 60_000;
+const LIST_BATCH = 10_000; // the host's largest `list` page
+// Ten batches of 10,000 queue in the host behind each other: more than a request's usual 30 s.
+const LIST_TIMEOUT_MS = 180_000;
 
 export const handlers = {
   async host({ cmd, args }) {
@@ -40,6 +43,23 @@ export const handlers = {
 
   async 'tag.url'({ url, tags, tabId }) {
     return tagUrl(url, tags, tabId);
+  },
+
+  // The manager's "every matching link" (select all, then delete or tag): only the ids go
+  // to the page, not 100,000 link records (tens of MB through the page's messaging). The
+  // batches of a known count are asked for at once; the host serves three at a time.
+  async 'list.ids'({ tags, status, total = 0 }) {
+    const listArgs = (offset) => ({ limit: LIST_BATCH, ...(tags ? { tags } : {}), ...(status ? { status } : {}),
+      ...(offset ? { offset } : {}) });
+    const offsets = [];
+    for (let offset = 0; offset === 0 || offset < total; offset += LIST_BATCH) offsets.push(offset);
+    const pages = await Promise.all(offsets.map(async (offset) => (await host.request('list', listArgs(offset), { timeoutMs: LIST_TIMEOUT_MS })).links ?? []));
+    // More links than counted (saved meanwhile): the rest, one batch after another.
+    for (let offset = offsets.length * LIST_BATCH; pages.at(-1).length === LIST_BATCH; offset += LIST_BATCH) {
+      pages.push((await host.request('list', listArgs(offset), { timeoutMs: LIST_TIMEOUT_MS })).links ?? []);
+    }
+    // A link saved meanwhile shifts the pages: one may come twice.
+    return { ids: [...new Set(pages.flatMap((page) => page.map((l) => l.id)))] };
   },
 
   // The manager's delete with undo (deletes.js): held for a few seconds, then `rm`.

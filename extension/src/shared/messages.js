@@ -36,6 +36,9 @@ const BACKGROUND_COMMANDS = {
   'link.add': (a) => str(a, 'url') ?? optTags(a),
   // Delete links after an undo delay: {ids} → {token, due, count}
   'delete.schedule': (a) => ids(a),
+  // The ids of every link a `list` filter matches: {tags?, status?, total?} → {ids}
+  'list.ids': (a) => optTags(a) ?? (a.status === undefined ? null : str(a, 'status')) ??
+    (a.total === undefined || (Number.isInteger(a.total) && a.total >= 0) ? null : 'args.total must be a count'),
   // Undo a scheduled delete: {token} → {cancelled}
   'delete.cancel': (a) => str(a, 'token'),
   // The host's import: {html} (a bookmark file's text) or {bookmarks: [...]}, plus its options

@@ -40,6 +40,23 @@ try {
   execFileSync(join(BUILD, 'native-host/linksnap'), ['--home', browser.home, 'import', file], { stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(`store filled: ${N.toLocaleString('en')} links by linksnap import of a bookmark file in ${ms(t0)} ms`);
 
+  // The host's share of each step: the background records every request's time.
+  await browser.worker.evaluate(() => {
+    const real = linksnap.host.request.bind(linksnap.host);
+    globalThis.hostLog = [];
+    linksnap.host.request = async (cmd, args, opts) => {
+      const t = performance.now();
+      try { return await real(cmd, args, opts); } finally { hostLog.push({ cmd, ms: performance.now() - t, end: performance.now() }); }
+    };
+  });
+  const hostShare = async () => {
+    const log = await browser.worker.evaluate(() => hostLog.splice(0));
+    if (!log.length) return '';
+    const by = new Map();
+    for (const { cmd, ms } of log) { const x = by.get(cmd) ?? { n: 0, ms: 0, max: 0 }; x.n++; x.ms += ms; x.max = Math.max(x.max, ms); by.set(cmd, x); }
+    const render = await page.evaluate(() => document.getElementById('rows').dataset.renderMs);
+    return `   rows rendered in ${render} ms; host requests: ${[...by].map(([c, x]) => `${c}×${x.n} ${Math.round(x.ms)} ms${x.n > 1 ? ` (longest ${Math.round(x.max)})` : ''}`).join(', ')}`;
+  };
   const page = await browser.ctx.newPage();
   const count = () => page.locator('#count').textContent();
   const firstId = () => page.locator('#rows tr').first().getAttribute('data-id');
@@ -54,9 +71,10 @@ try {
   t0 = performance.now();
   await page.goto(browser.extUrl('src/pages/manager.html'));
   await page.locator('#rows tr').first().waitFor({ timeout: 60_000 });
-  console.log(`open → first rows: ${ms(t0)} ms (${await page.locator('#rows tr').count()} rows)`);
+  console.log(`open → first rows: ${ms(t0)} ms (${await page.locator('#rows tr').count()} rows; in the page's clock ${await page.evaluate(() => document.getElementById('rows').dataset.firstAt)} ms after navigation start)`);
   await until(async () => /links$/.test(await count()), 'the count');
   console.log(`open → count "${await count()}": ${ms(t0)} ms`);
+  console.log(await hostShare());
   const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
   console.log(`DOM nodes on the page: ${nodes.toLocaleString('en')}`);
 
@@ -66,6 +84,7 @@ try {
   await page.locator('#page-input').press('Enter');
   await until(async () => (await firstId()) !== before, 'page 100');
   console.log(`go to page 100: ${ms(t0)} ms (page ${await page.locator('#page-input').inputValue()} ${await page.locator('#page-of').textContent()})`);
+  console.log(await hostShare());
 
   before = await firstId();
   await page.locator('#page-first').click();
@@ -75,6 +94,7 @@ try {
   await page.locator('#page-last').click();
   await until(async () => (await firstId()) !== before, 'the last page');
   console.log(`go to the last page: ${ms(t0)} ms (page ${await page.locator('#page-input').inputValue()}, ${await page.locator('#rows tr').count()} rows)`);
+  console.log(await hostShare());
 
   t0 = performance.now();
   await page.locator('.node[data-tag="t7"] button.name').click();
@@ -82,17 +102,20 @@ try {
   await until(async () => (await count()) === `${perTag.toLocaleString('en')} links` &&
     (await page.locator('#rows tr').count()) === Math.min(100, perTag), 'the tag filter');
   console.log(`filter by tag t7 → "${await count()}": ${ms(t0)} ms`);
+  console.log(await hostShare());
 
   t0 = performance.now();
   await page.locator('.node button.name', { hasText: 'All links' }).click();
   await until(async () => (await count()) === `${N.toLocaleString('en')} links`, 'all links again');
   console.log(`back to all links → "${await count()}": ${ms(t0)} ms`);
+  console.log(await hostShare());
 
   t0 = performance.now();
   const query = `第${Math.floor(N * 0.04242)}页`;
   await page.locator('#search').fill(query);
   await until(async () => (await page.locator('#rows tr').count()) === 1 && /^1 link$/.test(await count()), 'the search');
   console.log(`search "${query}" → 1 row (incl. 200 ms typing debounce): ${ms(t0)} ms`);
+  console.log(await hostShare());
   await page.locator('#search').fill('');
   await until(async () => (await page.locator('#rows tr').count()) === 100 && /links$/.test(await count()) && (await count()) !== '1 link', 'the list again');
 
@@ -103,10 +126,12 @@ try {
   await page.locator('#bulk-delete').click();
   await page.locator('.toast').waitFor({ timeout: 120_000 });
   console.log(`delete all selected → rows gone, Undo offered ("${await page.locator('.toast-text').textContent()}"): ${ms(t0)} ms`);
+  console.log(await hostShare());
   t0 = performance.now();
   await page.locator('.toast-action').click();
   await until(async () => (await page.locator('#rows tr').count()) === 100, 'the undo');
   console.log(`Undo → rows back ("${await count()}"): ${ms(t0)} ms`);
+  console.log(await hostShare());
   const nodesAfter = await page.evaluate(() => document.getElementsByTagName('*').length);
   console.log(`DOM nodes after all of it: ${nodesAfter.toLocaleString('en')}`);
 } finally {
