@@ -127,9 +127,12 @@ test('the background checks the manager\'s delete and import messages', async ()
 test('the background checks the manager\'s "ids of every matching link" message', async () => {
   const { validateMessage } = await import('../../extension/src/shared/messages.js');
   assert.equal(validateMessage({ cmd: 'list.ids', args: {} }), null);
-  assert.equal(validateMessage({ cmd: 'list.ids', args: { tags: ['t7'], status: 'broken', total: 100000 } }), null);
-  assert.deepEqual(validateMessage({ cmd: 'list.ids', args: { total: -1 } }),
-    { code: 'bad_request', message: 'args.total must be a count' });
+  assert.equal(validateMessage({ cmd: 'list.ids', args: { tags: ['t7'], status: 'broken' } }), null);
+  assert.equal(validateMessage({ cmd: 'delete.matching', args: { tags: ['t7'], except: [3, 4], count: 1998 } }), null);
+  assert.deepEqual(validateMessage({ cmd: 'delete.matching', args: { except: [], count: -1 } }),
+    { code: 'bad_request', message: 'args.count must be a count' });
+  assert.deepEqual(validateMessage({ cmd: 'delete.matching', args: { except: ['3'], count: 1 } }),
+    { code: 'bad_request', message: 'args.except must be an array of link ids' });
   assert.deepEqual(validateMessage({ cmd: 'list.ids', args: { tags: [] } }),
     { code: 'bad_request', message: 'args.tags must be a non-empty array of tag names' });
   assert.deepEqual(validateMessage({ cmd: 'list.ids', args: { status: 3 } }),

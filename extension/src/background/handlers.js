@@ -9,7 +9,7 @@ import { refreshMenusSoon, tagUrl } from './menus.js';
 import { addLink } from './render-link.js';
 import { CHANGES_TAGS, isAllowed, senderKind, validateMessage } from '../shared/messages.js';
 import { isCapturable } from '../shared/url.js';
-import { cancelDelete, scheduleDelete } from './deletes.js';
+import { cancelDelete, scheduleDelete, scheduleDeleteMatching } from './deletes.js';
 
 // An import of 100,000 bookmarks takes the host longer than a request's usual 30 s.
 const IMPORT_TIMEOUT_MS = 30 * 60_000;
@@ -45,21 +45,14 @@ export const handlers = {
     return tagUrl(url, tags, tabId);
   },
 
-  // The manager's "every matching link" (select all, then delete or tag): only the ids go
-  // to the page, not 100,000 link records (tens of MB through the page's messaging). The
-  // batches of a known count are asked for at once; the host serves three at a time.
-  async 'list.ids'({ tags, status, total = 0 }) {
-    const listArgs = (offset) => ({ limit: LIST_BATCH, ...(tags ? { tags } : {}), ...(status ? { status } : {}),
-      ...(offset ? { offset } : {}) });
-    const offsets = [];
-    for (let offset = 0; offset === 0 || offset < total; offset += LIST_BATCH) offsets.push(offset);
-    const pages = await Promise.all(offsets.map(async (offset) => (await host.request('list', listArgs(offset), { timeoutMs: LIST_TIMEOUT_MS })).links ?? []));
-    // More links than counted (saved meanwhile): the rest, one batch after another.
-    for (let offset = offsets.length * LIST_BATCH; pages.at(-1).length === LIST_BATCH; offset += LIST_BATCH) {
-      pages.push((await host.request('list', listArgs(offset), { timeoutMs: LIST_TIMEOUT_MS })).links ?? []);
-    }
-    // A link saved meanwhile shifts the pages: one may come twice.
-    return { ids: [...new Set(pages.flatMap((page) => page.map((l) => l.id)))] };
+  // The manager's "every matching link" (select all, then tag or untag).
+  async 'list.ids'(args) {
+    return { ids: await matchingIds(args) };
+  },
+
+  // Delete every link a filter matches, minus `except`, with undo (deletes.js).
+  async 'delete.matching'({ tags, status, except = [], count = 0 }) {
+    return scheduleDeleteMatching((stopped) => matchingIds({ tags, status }, stopped), except, count);
   },
 
   // The manager's delete with undo (deletes.js): held for a few seconds, then `rm`.
@@ -86,6 +79,34 @@ export const handlers = {
     return result;
   },
 };
+
+/**
+ * The ids of every link a `list` filter matches (the manager's "every matching link"): only
+ * the ids go to the page, not 100,000 link records (tens of MB through the page's
+ * messaging). Two batches at a time: the host serves three requests at once, so the third
+ * stays free for the pages (an Undo's list must not queue behind ten batches).
+ * `stopped()` true ends it early (the delete was undone): resolves with null then.
+ */
+async function matchingIds({ tags, status }, stopped = () => false) {
+  const listArgs = (offset) => ({ limit: LIST_BATCH, ...(tags ? { tags } : {}), ...(status ? { status } : {}),
+    ...(offset ? { offset } : {}) });
+  const pages = [];
+  let next = 0;
+  let more = true; // no batch came back short yet: there may be more
+  const worker = async () => {
+    while (more && !stopped()) {
+      const offset = next;
+      next += LIST_BATCH;
+      const page = (await host.request('list', listArgs(offset), { timeoutMs: LIST_TIMEOUT_MS })).links ?? [];
+      pages[offset / LIST_BATCH] = page;
+      if (page.length < LIST_BATCH) more = false;
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  if (stopped()) return null;
+  // A link saved meanwhile shifts the pages: one may come twice.
+  return [...new Set(pages.flatMap((page) => (page ?? []).map((l) => l.id)))];
+}
 
 /** runtime.onMessage: checks the sender and the message, runs the handler. */
 export async function dispatch(msg, sender) {
