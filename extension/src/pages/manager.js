@@ -210,6 +210,7 @@ function render() {
   updateSelection();
   renderPager();
   $('rows').dataset.renderMs = (performance.now() - started).toFixed(1); // for the bench
+  $('rows').dataset.renderedAt = performance.now().toFixed(1);
   if (!$('rows').dataset.firstAt) $('rows').dataset.firstAt = performance.now().toFixed(0); // since the page started loading
 }
 
