@@ -27,6 +27,26 @@ test('each query is sent at once, without waiting for typing to stop', () => {
   assert.deepEqual(host.calls.map((c) => c.args.query), ['c']);
 });
 
+test('by default one search runs at a time; the newest query typed meanwhile follows when it is answered', async () => {
+  const host = fakeHost();
+  const shown = [];
+  const live = new LiveSearch({ run: host.run, show: (r, a) => shown.push(a.query), fail: () => {} });
+  for (const q of ['c', 'ch', 'chr']) live.update({ query: q });
+  assert.deepEqual(host.calls.map((c) => c.args.query), ['c']);
+  host.answer('c');
+  await settle();
+  assert.deepEqual(host.calls.map((c) => c.args.query), ['c', 'chr']);
+  host.answer('chr');
+  await settle();
+  assert.deepEqual(shown, ['chr']);
+});
+
+test('a query typed when nothing runs is sent at once', () => {
+  const { host, live } = setup();
+  live.update({ query: 'c' });
+  assert.deepEqual(host.calls.map((c) => c.args.query), ['c']);
+});
+
 test('an older answer that arrives after the newer one is never shown over it', async () => {
   const { host, shown, live } = setup();
   live.update({ query: 'chr' });

@@ -12,7 +12,7 @@ export class LiveSearch {
    * run(args) → Promise of the answer; show(answer, args) / fail(error, args) get only the
    * newest query's outcome. `key(args)` tells equal queries apart (default: JSON text).
    */
-  constructor({ run, show, fail, maxInFlight = 2, key = (args) => JSON.stringify(args) }) {
+  constructor({ run, show, fail, maxInFlight = 1, key = (args) => JSON.stringify(args) }) {
     Object.assign(this, { run, show, fail, maxInFlight, key });
     this.seq = 0; // the newest query's number
     this.newestKey = null;
