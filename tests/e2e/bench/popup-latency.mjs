@@ -134,6 +134,18 @@ async function measure(n) {
         perQuery.set(q, [...(perQuery.get(q) ?? []), ms]);
       }
     }
+    // The extension's own messaging: popup → background → host → background → popup, for a
+    // ping the host answers without the store.
+    const pings = await popup.evaluate(async () => {
+      const out = [];
+      for (let i = 0; i < 50; i++) {
+        const t = performance.now();
+        await chrome.runtime.sendMessage({ cmd: 'status' });
+        out.push(performance.now() - t);
+      }
+      return out;
+    });
+    console.log(`${n} links: a ping from the popup through the background to the host and back: median ${pct(pings, 50).toFixed(1)} ms, p95 ${pct(pings, 95).toFixed(1)} ms`);
     const line = (xs, digits = 0) => `median ${pct(xs, 50).toFixed(digits)} ms, p95 ${pct(xs, 95).toFixed(digits)} ms`;
     console.log(`${n} links: last key → results rendered: ${line(toRendered)} (${toRendered.length} queries typed with ${KEY_DELAY_MS} ms between keys, ${sent} searches sent)`);
     console.log(`${n} links: search start → rendered (host + messaging + render): ${line(searchOnly)}`);
