@@ -86,7 +86,7 @@ describe('a popup that fits, driven by keyboard', { timeout: 240_000 }, () => {
     assert.equal(heights.size, 1, `heights seen: ${[...heights].join(', ')}`);
   });
 
-  test('keystroke → results at 1,000 links (printed; includes the 180 ms debounce)', async () => {
+  test('keystroke → results at 1,000 links (printed; sent at once, no typing debounce)', async () => {
     const times = [];
     for (const word of ['Seeded page 77', 'chrony 密钥 page number 501', 'nts 9']) {
       await popup.locator('#search').fill('');

@@ -123,3 +123,18 @@ test('the background checks the manager\'s delete and import messages', async ()
   assert.deepEqual(validateMessage({ cmd: 'import', args: { html: 'a', path: '/etc/passwd' } }),
     { code: 'bad_request', message: 'args.path is not an import option' });
 });
+
+test('the background checks the manager\'s "ids of every matching link" message', async () => {
+  const { validateMessage } = await import('../../extension/src/shared/messages.js');
+  assert.equal(validateMessage({ cmd: 'list.ids', args: {} }), null);
+  assert.equal(validateMessage({ cmd: 'list.ids', args: { tags: ['t7'], status: 'broken' } }), null);
+  assert.equal(validateMessage({ cmd: 'delete.matching', args: { tags: ['t7'], except: [3, 4], count: 1998 } }), null);
+  assert.deepEqual(validateMessage({ cmd: 'delete.matching', args: { except: [], count: -1 } }),
+    { code: 'bad_request', message: 'args.count must be a count' });
+  assert.deepEqual(validateMessage({ cmd: 'delete.matching', args: { except: ['3'], count: 1 } }),
+    { code: 'bad_request', message: 'args.except must be an array of link ids' });
+  assert.deepEqual(validateMessage({ cmd: 'list.ids', args: { tags: [] } }),
+    { code: 'bad_request', message: 'args.tags must be a non-empty array of tag names' });
+  assert.deepEqual(validateMessage({ cmd: 'list.ids', args: { status: 3 } }),
+    { code: 'bad_request', message: 'args.status must be a non-empty string' });
+});

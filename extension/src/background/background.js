@@ -65,6 +65,12 @@ installAlarms();
 api.runtime.onSuspend?.addListener(() => { commitAllNow(); });
 resumePending().catch((e) => console.warn('LinkSnap deletes:', e.message));
 
+// The host is started with the background, not with the popup's first search (issue 13:
+// results within 50 ms of the last key): the popup then finds a running host with its
+// store open. An open native port also keeps the background from being stopped, so the
+// host runs once per browser session, as the design says.
+host.warm();
+
 api.runtime.onInstalled.addListener(() => { refreshMenus(); });
 api.runtime.onStartup.addListener(() => { refreshMenus(); });
 

@@ -21,7 +21,9 @@ function sessionStore() { return api.storage?.session ?? null; }
 async function persist() {
   const store = sessionStore();
   if (!store) return;
-  const value = [...pending.entries()].map(([token, p]) => ({ token, ids: p.ids, due: p.due }));
+  // A delete whose ids are still being collected is not kept: the open native port keeps
+  // the background running until they are.
+  const value = [...pending.entries()].filter(([, p]) => p.ids).map(([token, p]) => ({ token, ids: p.ids, due: p.due }));
   await store.set({ [STORE_KEY]: value }).catch(() => {});
 }
 
@@ -35,6 +37,36 @@ export async function scheduleDelete(ids, delayMs = UNDO_DELAY_MS) {
   return { token, due, count: ids.length };
 }
 
+/**
+ * "Delete every matching link" (the manager's select all): the ids are collected here
+ * (`collect(undone)` → Promise of ids; it may stop early once undone() is true), so the page offers Undo at once instead of after
+ * collecting 100,000 of them, and a page closed meanwhile changes nothing. The delete
+ * is held until `delayMs` after this call and the ids are known, whichever is later; an
+ * Undo before then cancels it, also while collecting. `except`: ids unticked by hand.
+ * A failed collection deletes nothing and tells the pages {event: 'links.deleted', error}.
+ */
+export async function scheduleDeleteMatching(collect, except, count, delayMs = UNDO_DELAY_MS) {
+  const token = `${Date.now().toString(36)}-${nextToken++}`;
+  const due = Date.now() + delayMs;
+  const entry = { ids: null, timer: null, due, count };
+  pending.set(token, entry);
+  const skip = new Set(except);
+  const undone = () => pending.get(token) !== entry;
+  Promise.resolve().then(() => collect(undone)).then((ids) => {
+    if (undone()) return;
+    entry.ids = ids.filter((id) => !skip.has(id));
+    entry.count = entry.ids.length;
+    entry.timer = setTimeout(() => { commitDelete(token).catch(() => {}); }, Math.max(0, due - Date.now()));
+    return persist();
+  }).catch((e) => {
+    if (undone()) return;
+    pending.delete(token);
+    api.runtime.sendMessage({ event: 'links.deleted', token, deleted: 0, error: { code: e.code ?? 'internal_error', message: e.message } })
+      .catch(() => {});
+  });
+  return { token, due, count };
+}
+
 /** Undo: {cancelled: true} if the delete was still held, else {cancelled: false} (too late). */
 export async function cancelDelete(token) {
   const p = pending.get(token);
@@ -42,7 +74,7 @@ export async function cancelDelete(token) {
   clearTimeout(p.timer);
   pending.delete(token);
   await persist();
-  return { cancelled: true, count: p.ids.length };
+  return { cancelled: true, count: p.ids?.length ?? p.count };
 }
 
 /**
@@ -52,7 +84,7 @@ export async function cancelDelete(token) {
  */
 export async function commitDelete(token) {
   const p = pending.get(token);
-  if (!p) return { deleted: 0 };
+  if (!p || !p.ids) return { deleted: 0 }; // unknown, or its ids are still being collected
   clearTimeout(p.timer);
   pending.delete(token);
   await persist();
@@ -97,5 +129,5 @@ export async function resumePending() {
 
 /** The held deletes (tests read it). */
 export function pendingDeletes() {
-  return [...pending.entries()].map(([token, p]) => ({ token, count: p.ids.length, due: p.due }));
+  return [...pending.entries()].map(([token, p]) => ({ token, count: p.ids?.length ?? p.count, due: p.due, collected: !!p.ids }));
 }

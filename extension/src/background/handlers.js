@@ -9,10 +9,13 @@ import { refreshMenusSoon, tagUrl } from './menus.js';
 import { addLink } from './render-link.js';
 import { CHANGES_TAGS, isAllowed, senderKind, validateMessage } from '../shared/messages.js';
 import { isCapturable } from '../shared/url.js';
-import { cancelDelete, scheduleDelete } from './deletes.js';
+import { cancelDelete, scheduleDelete, scheduleDeleteMatching } from './deletes.js';
 
 // An import of 100,000 bookmarks takes the host longer than a request's usual 30 s.
 const IMPORT_TIMEOUT_MS = 30 * 60_000;
+const LIST_BATCH = 10_000; // the host's largest `list` page
+// Ten batches of 10,000 queue in the host behind each other: more than a request's usual 30 s.
+const LIST_TIMEOUT_MS = 180_000;
 
 export const handlers = {
   async host({ cmd, args }) {
@@ -42,6 +45,16 @@ export const handlers = {
     return tagUrl(url, tags, tabId);
   },
 
+  // The manager's "every matching link" (select all, then tag or untag).
+  async 'list.ids'(args) {
+    return { ids: await matchingIds(args) };
+  },
+
+  // Delete every link a filter matches, minus `except`, with undo (deletes.js).
+  async 'delete.matching'({ tags, status, except = [], count = 0 }) {
+    return scheduleDeleteMatching((stopped) => matchingIds({ tags, status }, stopped), except, count);
+  },
+
   // The manager's delete with undo (deletes.js): held for a few seconds, then `rm`.
   async 'delete.schedule'({ ids }) {
     return scheduleDelete(ids);
@@ -66,6 +79,34 @@ export const handlers = {
     return result;
   },
 };
+
+/**
+ * The ids of every link a `list` filter matches (the manager's "every matching link"): only
+ * the ids go to the page, not 100,000 link records (tens of MB through the page's
+ * messaging). Two batches at a time: the host serves three requests at once, so the third
+ * stays free for the pages (an Undo's list must not queue behind ten batches).
+ * `stopped()` true ends it early (the delete was undone): resolves with null then.
+ */
+async function matchingIds({ tags, status }, stopped = () => false) {
+  const listArgs = (offset) => ({ limit: LIST_BATCH, ...(tags ? { tags } : {}), ...(status ? { status } : {}),
+    ...(offset ? { offset } : {}) });
+  const pages = [];
+  let next = 0;
+  let more = true; // no batch came back short yet: there may be more
+  const worker = async () => {
+    while (more && !stopped()) {
+      const offset = next;
+      next += LIST_BATCH;
+      const page = (await host.request('list', listArgs(offset), { timeoutMs: LIST_TIMEOUT_MS })).links ?? [];
+      pages[offset / LIST_BATCH] = page;
+      if (page.length < LIST_BATCH) more = false;
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  if (stopped()) return null;
+  // A link saved meanwhile shifts the pages: one may come twice.
+  return [...new Set(pages.flatMap((page) => (page ?? []).map((l) => l.id)))];
+}
 
 /** runtime.onMessage: checks the sender and the message, runs the handler. */
 export async function dispatch(msg, sender) {

@@ -36,6 +36,12 @@ const BACKGROUND_COMMANDS = {
   'link.add': (a) => str(a, 'url') ?? optTags(a),
   // Delete links after an undo delay: {ids} → {token, due, count}
   'delete.schedule': (a) => ids(a),
+  // The ids of every link a `list` filter matches: {tags?, status?} → {ids}
+  'list.ids': (a) => optTags(a) ?? (a.status === undefined ? null : str(a, 'status')),
+  // Delete every link a `list` filter matches but `except`, after an undo delay:
+  // {tags?, status?, except, count} → {token, due, count}
+  'delete.matching': (a) => optTags(a) ?? (a.status === undefined ? null : str(a, 'status')) ?? count(a, 'count') ??
+    (Array.isArray(a.except) && a.except.every((id) => Number.isInteger(id) && id > 0) ? null : 'args.except must be an array of link ids'),
   // Undo a scheduled delete: {token} → {cancelled}
   'delete.cancel': (a) => str(a, 'token'),
   // The host's import: {html} (a bookmark file's text) or {bookmarks: [...]}, plus its options
@@ -170,6 +176,7 @@ function importArgs(a) {
   const extra = Object.keys(a).find((k) => !allowed.has(k));
   return extra ? `args.${extra} is not an import option` : null;
 }
+function count(a, k) { return a[k] === undefined || (Number.isInteger(a[k]) && a[k] >= 0) ? null : `args.${k} must be a count`; }
 function optTags(a) { return a.tags === undefined ? null : tags(a); }
 
 /** One sentence a person can act on for an error, in their language: `t` is i18n.getMessage. */

@@ -15,16 +15,27 @@ export const PHRASES = {
 /** The plural category of n in a locale ('one', 'few', 'other', …); 'other' if unknown. */
 export function pluralCategory(n, locale) {
   try {
-    return new Intl.PluralRules(locale).select(n);
+    return cached(pluralRules, locale, () => new Intl.PluralRules(locale)).select(n);
   } catch {
     return 'other';
   }
 }
 
+// One Intl object per locale: making one costs far more than using it, and the manager
+// formats a number for every row and every tag.
+const pluralRules = new Map();
+const numberFormats = new Map();
+function cached(map, locale, make) {
+  const key = String(locale ?? '');
+  let value = map.get(key);
+  if (!value) { value = make(); map.set(key, value); }
+  return value;
+}
+
 /** n as the locale writes it: 100000 → "100,000". */
 export function formatCount(n, locale) {
   try {
-    return new Intl.NumberFormat(locale).format(n);
+    return cached(numberFormats, locale, () => new Intl.NumberFormat(locale)).format(n);
   } catch {
     return String(n);
   }
