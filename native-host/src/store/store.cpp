@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 #include <boost/filesystem/operations.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -11,6 +12,7 @@
 #include "store/link_status.h"
 #include "store/schema.h"
 #include "store/search_query.h"
+#include "store/search_rank.h"
 #include "store/tag_name.h"
 #include "util/data_dir.h"
 #include "util/sha256.h"
@@ -28,7 +30,6 @@ constexpr const char* kLinkColumns =
     "t.id = lt.tag_id WHERE lt.link_id = l.id ORDER BY t.fold)), "
     "(SELECT count(*) FROM snapshots s WHERE s.link_id = l.id), "
     "(SELECT coalesce(max(captured_at), '') FROM snapshots s WHERE s.link_id = l.id)";
-constexpr int kLinkColumnCount = 10;
 
 // How many of the newest matches a search ranks (docs/protocol.md `search`).
 constexpr int kSearchWindow = 1000;
@@ -129,6 +130,7 @@ Result<Store> Store::open(const fs::path& data_dir, const Clock& clock) {
   if (!db.ok()) return db.error();
   ::chmod(db_path.c_str(), 0600);
   LINKSNAP_TRY(register_cjk_tokenizer(db->handle()));
+  LINKSNAP_TRY(register_search_rank(db->handle()));
   // WAL lets readers (a popup search) run while another host writes; FULL sync so a save
   // that reported success survives a power cut, not just a killed process.
   LINKSNAP_TRY(db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
@@ -452,32 +454,58 @@ Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
   // link (70 s for one query on 20,000 links); as a plain filter it is a set lookup per match.
   auto filter = tag_filter_sql(options.tags, 2, args, "+s.rowid");
   if (!filter.ok()) return filter.error();
-  // Rank only the newest kSearchWindow matches (by link id, i.e. when first saved) and build
-  // snippets only for the page of results: a common word can match most of the store, and
-  // bm25 over all of it is what made such a search slow. Title and tag matches weigh most,
-  // then the URL, then the page text.
+  // Rank only the newest kSearchWindow matches (by link id, i.e. when first saved): a common
+  // word can match most of the store. linksnap_rank (search_rank.h), not bm25: bm25 first
+  // walks every match of every phrase in the whole store. Title and tag matches weigh most,
+  // then the URL, then the page text; ties go to the most recently updated link.
   const std::string sql =
-      "WITH candidates AS (SELECT s.rowid AS id, bm25(search_index, 10.0, 4.0, 1.0, 8.0) AS rank "
+      "WITH candidates AS (SELECT s.rowid AS id, " + std::string(kSearchRankName) + "(search_index) AS rank "
       "FROM search_index s WHERE search_index MATCH ?1" + *filter +
-      " ORDER BY s.rowid DESC LIMIT " + std::to_string(kSearchWindow) + "), "
-      "top AS (SELECT id, rank FROM candidates ORDER BY rank LIMIT ?" + std::to_string(args.size() + 1) + ") "
-      "SELECT " + kLinkColumns + ", snippet(search_index, -1, char(2), char(3), '…', 24), top.rank "
-      "FROM top JOIN links l ON l.id = top.id JOIN search_index ON search_index.rowid = top.id "
-      "WHERE search_index MATCH ?1 ORDER BY top.rank, l.updated_at DESC";
+      " ORDER BY s.rowid DESC LIMIT " + std::to_string(kSearchWindow) + ") "
+      "SELECT c.id, c.rank FROM candidates c JOIN links l ON l.id = c.id "
+      "ORDER BY c.rank, l.updated_at DESC, c.id DESC LIMIT ?" + std::to_string(args.size() + 1);
   auto st = db_.prepare(sql);
   if (!st.ok()) return st.error();
   int i = 1;
   for (const auto& a : args) st->bind(i++, a);
   st->bind(i, options.limit);
+  std::vector<std::pair<std::int64_t, double>> top;
   while (true) {
     auto row = st->step();
     if (!row.ok()) return row.error();
     if (!*row) break;
-    SearchHit hit;
-    hit.link = read_link(*st);
-    hit.snippet_html = snippet_to_html(st->text(kLinkColumnCount));
-    hit.rank = st->real(kLinkColumnCount + 1);
-    hits.push_back(std::move(hit));
+    top.emplace_back(st->int64(0), st->real(1));
+  }
+  if (top.empty()) return hits;
+  // Snippets for the page only, in one more pass over the matches: the rowid range lets FTS5
+  // skip to it, and "+" keeps the id list from running the MATCH once per id.
+  std::int64_t low = top.front().first, high = low;
+  std::string id_list;
+  for (const auto& [id, rank] : top) {
+    low = std::min(low, id);
+    high = std::max(high, id);
+    id_list += (id_list.empty() ? "" : ",") + std::to_string(id);
+  }
+  auto snip = db_.prepare(
+      "SELECT s.rowid, snippet(search_index, -1, char(2), char(3), '…', 24) FROM search_index s "
+      "WHERE search_index MATCH ?1 AND s.rowid >= ?2 AND s.rowid <= ?3 AND +s.rowid IN (" + id_list + ")");
+  if (!snip.ok()) return snip.error();
+  snip->bind(1, *match).bind(2, low).bind(3, high);
+  std::map<std::int64_t, std::string> snippets;
+  while (true) {
+    auto row = snip->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    snippets[snip->int64(0)] = snippet_to_html(snip->text(1));
+  }
+  auto links = query_links("l.id IN (" + id_list + ")", "", {}, static_cast<std::int64_t>(top.size()), 0);
+  if (!links.ok()) return links.error();
+  std::map<std::int64_t, LinkRecord> by_id;
+  for (auto& l : *links) by_id.emplace(l.id, std::move(l));
+  for (const auto& [id, rank] : top) {
+    auto link = by_id.find(id);
+    if (link == by_id.end()) continue;  // deleted since by another process
+    hits.push_back(SearchHit{std::move(link->second), snippets[id], rank});
   }
   return hits;
 }
