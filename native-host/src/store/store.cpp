@@ -608,50 +608,58 @@ Result<LinkRecord> Store::update_link(std::int64_t id, const std::optional<std::
 Status Store::delete_link(std::int64_t id) { return delete_links({id}); }
 
 Status Store::delete_links(const std::vector<std::int64_t>& ids) {
+  // Set-based, in one transaction: each statement takes the whole list (a JSON array bound
+  // once, which SQLite turns into one lookup table per statement), not one round per link.
+  nlohmann::json id_array = nlohmann::json::array();
+  for (const auto id : ids) id_array.push_back(id);
+  const std::string id_json = id_array.dump();
+  constexpr const char* kIds = "(SELECT value FROM json_each(?1))";
   std::vector<std::string> candidates;
   {
     auto tx = Transaction::begin(db_);
     if (!tx.ok()) return tx.error();
-    auto blobs = db_.prepare(
-        "SELECT root_blob FROM snapshots WHERE link_id = ?1 UNION "
-        "SELECT original_blob FROM snapshots WHERE link_id = ?1 AND original_blob IS NOT NULL UNION "
-        "SELECT r.blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
-        "WHERE s.link_id = ?1 AND r.blob IS NOT NULL UNION "
-        "SELECT r.original_blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
-        "WHERE s.link_id = ?1 AND r.original_blob IS NOT NULL");
-    if (!blobs.ok()) return blobs.error();
-    auto del = db_.prepare("DELETE FROM links WHERE id = ?1");
-    if (!del.ok()) return del.error();
-    auto idx = db_.prepare("DELETE FROM search_index WHERE rowid = ?1");
-    if (!idx.ok()) return idx.error();
-    std::set<std::string> seen;
-    for (const auto id : ids) {
-      blobs->reset();
-      blobs->bind(1, id);
+    {
+      auto missing = db_.prepare(std::string("SELECT value FROM json_each(?1) WHERE NOT EXISTS "
+                                             "(SELECT 1 FROM links WHERE id = value) ORDER BY key LIMIT 1"));
+      if (!missing.ok()) return missing.error();
+      missing->bind(1, id_json);
+      auto row = missing->step();
+      if (!row.ok()) return row.error();
+      if (*row) return not_found_link(missing->int64(0));  // nothing is deleted
+    }
+    {
+      auto blobs = db_.prepare(std::string(
+          "SELECT root_blob FROM snapshots WHERE link_id IN ") + kIds + " UNION "
+          "SELECT original_blob FROM snapshots WHERE link_id IN " + kIds + " AND original_blob IS NOT NULL UNION "
+          "SELECT r.blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
+          "WHERE s.link_id IN " + kIds + " AND r.blob IS NOT NULL UNION "
+          "SELECT r.original_blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
+          "WHERE s.link_id IN " + kIds + " AND r.original_blob IS NOT NULL");
+      if (!blobs.ok()) return blobs.error();
+      blobs->bind(1, id_json);
       while (true) {
         auto row = blobs->step();
         if (!row.ok()) return row.error();
         if (!*row) break;
-        if (seen.insert(blobs->text(0)).second) candidates.push_back(blobs->text(0));
+        candidates.push_back(blobs->text(0));
       }
-      del->reset();
-      LINKSNAP_TRY(del->bind(1, id).run());
-      if (db_.changes() == 0) return not_found_link(id);  // nothing is deleted
-      idx->reset();
-      LINKSNAP_TRY(idx->bind(1, id).run());
+    }
+    for (const std::string table : {"search_index WHERE rowid", "links WHERE id"}) {
+      auto del = db_.prepare("DELETE FROM " + table + " IN " + kIds);
+      if (!del.ok()) return del.error();
+      LINKSNAP_TRY(del->bind(1, id_json).run());
     }
     LINKSNAP_TRY(prune_unused_tags());
     // Blob rows nobody references any more go in the same transaction as the links.
+    nlohmann::json hashes = nlohmann::json::array();
+    for (const auto& h : candidates) hashes.push_back(h);
     auto gc = db_.prepare(
-        "DELETE FROM blobs WHERE hash = ?1 AND NOT EXISTS (SELECT 1 FROM snapshots WHERE "
-        "root_blob = ?1) AND NOT EXISTS (SELECT 1 FROM resources WHERE blob = ?1) AND NOT EXISTS "
-        "(SELECT 1 FROM snapshots WHERE original_blob = ?1) AND NOT EXISTS (SELECT 1 FROM "
-        "resources WHERE original_blob = ?1)");
+        "DELETE FROM blobs WHERE hash IN (SELECT value FROM json_each(?1)) AND NOT EXISTS "
+        "(SELECT 1 FROM snapshots WHERE root_blob = blobs.hash) AND NOT EXISTS (SELECT 1 FROM "
+        "resources WHERE blob = blobs.hash) AND NOT EXISTS (SELECT 1 FROM snapshots WHERE "
+        "original_blob = blobs.hash) AND NOT EXISTS (SELECT 1 FROM resources WHERE original_blob = blobs.hash)");
     if (!gc.ok()) return gc.error();
-    for (const auto& h : candidates) {
-      gc->reset();
-      LINKSNAP_TRY(gc->bind(1, h).run());
-    }
+    LINKSNAP_TRY(gc->bind(1, hashes.dump()).run());
     LINKSNAP_TRY(tx->commit());
   }
   return collect_garbage(candidates);
