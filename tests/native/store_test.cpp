@@ -5,6 +5,7 @@
 
 #include "capture/html_text.h"
 #include "store/schema.h"
+#include "store/search_rank.h"
 #include "store/store.h"
 #include "test_util.h"
 #include "util/sha256.h"
@@ -279,6 +280,64 @@ TEST_F(StoreTest, RemovingATagTheLinkDoesNotHaveIsAnError) {
   auto tags = store_->list_tags();  // a tag no link carries is gone
   ASSERT_OK(tags);
   EXPECT_TRUE(tags->empty());
+}
+
+TEST_F(StoreTest, ManyLinksAreTaggedAndUntaggedInOneCall) {
+  const auto a = save("https://a.example/", "A", "alpha", {"keep"});
+  const auto b = save("https://b.example/", "B", "beta", {"reading"});
+  const auto c = save("https://c.example/", "C", "gamma");
+  // A missing id changes nothing.
+  EXPECT_ERROR(store_->add_tags_to_links({a, 99, b}, {"reading"}), errc::kNotFound, "no link with id 99");
+  auto none = store_->list_links({{"reading"}, 100, 0});
+  ASSERT_OK(none);
+  ASSERT_EQ(none->size(), 1u);
+  auto tagged = store_->add_tags_to_links({a, b, c, a}, {"reading", "Dev/Cpp"});
+  ASSERT_OK(tagged);
+  EXPECT_EQ(*tagged, 3);  // b already had "reading" but gains dev/cpp
+  for (const auto id : {a, b, c}) {
+    auto link = store_->get_link(id);
+    ASSERT_OK(link);
+    EXPECT_NE(std::find(link->tags.begin(), link->tags.end(), "Dev/Cpp"), link->tags.end()) << id;
+    EXPECT_NE(std::find(link->tags.begin(), link->tags.end(), "reading"), link->tags.end()) << id;
+  }
+  auto by_tag_word = store_->search({"cpp", {}, 10});  // the index rows carry the new tag
+  ASSERT_OK(by_tag_word);
+  EXPECT_EQ(by_tag_word->size(), 3u);
+  auto untagged = store_->remove_tags_from_links({a, c}, {"dev/cpp", "nowhere"});
+  ASSERT_OK(untagged);
+  EXPECT_EQ(*untagged, 2);
+  auto still = store_->search({"cpp", {}, 10});
+  ASSERT_OK(still);
+  ASSERT_EQ(still->size(), 1u);
+  EXPECT_EQ(still->front().link.id, b);
+  auto again = store_->remove_tags_from_links({a, c}, {"dev/cpp"});  // lacking it is no error
+  ASSERT_OK(again);
+  EXPECT_EQ(*again, 0);
+  ASSERT_OK(store_->remove_tags_from_links({b}, {"dev/cpp"}));
+  auto tags = store_->list_tags();  // no link carries dev/cpp any more: it is gone
+  ASSERT_OK(tags);
+  for (const auto& t : *tags) EXPECT_NE(t.name, "Dev/Cpp");
+}
+
+TEST_F(StoreTest, SearchRankWeighsTitleAndTagsAboveTextAndSaturates) {
+  const int title_once[4] = {1, 0, 0, 0};
+  const int text_many[4] = {0, 0, 50, 0};
+  const int tag_once[4] = {0, 0, 0, 1};
+  const int url_once[4] = {0, 1, 0, 0};
+  const int nothing[4] = {0, 0, 0, 0};
+  EXPECT_DOUBLE_EQ(search_rank_score(title_once), -5.0);
+  EXPECT_DOUBLE_EQ(search_rank_score(nothing), 0.0);
+  EXPECT_LT(search_rank_score(title_once), search_rank_score(tag_once));
+  EXPECT_LT(search_rank_score(tag_once), search_rank_score(url_once));
+  EXPECT_LT(search_rank_score(url_once), search_rank_score(text_many));
+  EXPECT_GT(search_rank_score(text_many), -1.0);
+  save("https://old.example/", "Old", "kubernetes");
+  save("https://new.example/", "New", "kubernetes");
+  auto hits = store_->search({"kubernetes", {}, 10});
+  ASSERT_OK(hits);
+  ASSERT_EQ(hits->size(), 2u);
+  EXPECT_EQ(hits->front().link.title, "New");  // equal ranks: the most recently updated first
+  EXPECT_DOUBLE_EQ(hits->front().rank, -0.5);
 }
 
 TEST_F(StoreTest, RenamingATagRenamesItsSubtreeAndReindexes) {

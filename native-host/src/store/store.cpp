@@ -618,15 +618,7 @@ Status Store::delete_links(const std::vector<std::int64_t>& ids) {
   {
     auto tx = Transaction::begin(db_);
     if (!tx.ok()) return tx.error();
-    {
-      auto missing = db_.prepare(std::string("SELECT value FROM json_each(?1) WHERE NOT EXISTS "
-                                             "(SELECT 1 FROM links WHERE id = value) ORDER BY key LIMIT 1"));
-      if (!missing.ok()) return missing.error();
-      missing->bind(1, id_json);
-      auto row = missing->step();
-      if (!row.ok()) return row.error();
-      if (*row) return not_found_link(missing->int64(0));  // nothing is deleted
-    }
+    LINKSNAP_TRY(require_links(id_json));  // else nothing is deleted
     {
       auto blobs = db_.prepare(std::string(
           "SELECT root_blob FROM snapshots WHERE link_id IN ") + kIds + " UNION "
@@ -755,6 +747,113 @@ Result<LinkRecord> Store::add_tags(std::int64_t link_id, const std::vector<std::
   LINKSNAP_TRY(reindex_tags(link_id));
   LINKSNAP_TRY(tx->commit());
   return get_link(link_id);
+}
+
+Status Store::require_links(const std::string& id_json) {
+  auto missing = db_.prepare("SELECT value FROM json_each(?1) WHERE NOT EXISTS "
+                             "(SELECT 1 FROM links WHERE id = value) ORDER BY key LIMIT 1");
+  if (!missing.ok()) return missing.error();
+  missing->bind(1, id_json);
+  auto row = missing->step();
+  if (!row.ok()) return row.error();
+  if (*row) return not_found_link(missing->int64(0));
+  return ok_status();
+}
+
+Status Store::reindex_tags_of(const std::string& id_json) {
+  std::string tokens = kIndexedTagTokensOfLink;
+  tokens.replace(tokens.find("?1"), 2, "search_index.rowid");
+  auto st = db_.prepare("UPDATE search_index SET tags = " + tokens +
+                        " WHERE rowid IN (SELECT value FROM json_each(?1))");
+  if (!st.ok()) return st.error();
+  return st->bind(1, id_json).run();
+}
+
+namespace {
+std::string id_json_of(const std::vector<std::int64_t>& ids) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto id : ids) array.push_back(id);
+  return array.dump();
+}
+}  // namespace
+
+Result<std::int64_t> Store::add_tags_to_links(const std::vector<std::int64_t>& link_ids,
+                                              const std::vector<std::string>& names) {
+  std::vector<std::string> normalized;
+  for (const auto& raw : names) {
+    auto n = normalize_tag_name(raw);
+    if (!n.ok()) return n.error();
+    normalized.push_back(*n);
+  }
+  const std::string ids = id_json_of(link_ids);
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  LINKSNAP_TRY(require_links(ids));
+  // Only the links that gain a tag are reindexed (each reindex rewrites the link's index row).
+  LINKSNAP_TRY(db_.exec("CREATE TEMP TABLE IF NOT EXISTS changed_links(id INTEGER PRIMARY KEY)"));
+  LINKSNAP_TRY(db_.exec("DELETE FROM temp.changed_links"));
+  const std::string at = now();
+  for (const auto& name : normalized) {
+    auto tag_id = ensure_tag(name);
+    if (!tag_id.ok()) return tag_id.error();
+    auto mark = db_.prepare(
+        "INSERT OR IGNORE INTO temp.changed_links SELECT DISTINCT value FROM json_each(?1) WHERE NOT EXISTS "
+        "(SELECT 1 FROM link_tags WHERE link_id = value AND tag_id = ?2)");
+    if (!mark.ok()) return mark.error();
+    LINKSNAP_TRY(mark->bind(1, ids).bind(2, *tag_id).run());
+    auto lt = db_.prepare("INSERT OR IGNORE INTO link_tags(link_id, tag_id, added_at) "
+                          "SELECT value, ?2, ?3 FROM json_each(?1)");
+    if (!lt.ok()) return lt.error();
+    LINKSNAP_TRY(lt->bind(1, ids).bind(2, *tag_id).bind(3, at).run());
+  }
+  return finish_bulk_tagging(*tx, false);
+}
+
+Result<std::int64_t> Store::remove_tags_from_links(const std::vector<std::int64_t>& link_ids,
+                                                   const std::vector<std::string>& names) {
+  std::vector<std::string> folds;
+  for (const auto& raw : names) {
+    auto n = normalize_tag_name(raw);
+    if (!n.ok()) return n.error();
+    folds.push_back(fold_tag_name(*n));
+  }
+  const std::string ids = id_json_of(link_ids);
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  LINKSNAP_TRY(require_links(ids));
+  LINKSNAP_TRY(db_.exec("CREATE TEMP TABLE IF NOT EXISTS changed_links(id INTEGER PRIMARY KEY)"));
+  LINKSNAP_TRY(db_.exec("DELETE FROM temp.changed_links"));
+  for (const auto& fold : folds) {
+    auto mark = db_.prepare(
+        "INSERT OR IGNORE INTO temp.changed_links SELECT link_id FROM link_tags WHERE tag_id = "
+        "(SELECT id FROM tags WHERE fold = ?2) AND link_id IN (SELECT value FROM json_each(?1))");
+    if (!mark.ok()) return mark.error();
+    LINKSNAP_TRY(mark->bind(1, ids).bind(2, fold).run());
+    auto st = db_.prepare(
+        "DELETE FROM link_tags WHERE tag_id = (SELECT id FROM tags WHERE fold = ?2) "
+        "AND link_id IN (SELECT value FROM json_each(?1))");
+    if (!st.ok()) return st.error();
+    LINKSNAP_TRY(st->bind(1, ids).bind(2, fold).run());
+  }
+  return finish_bulk_tagging(*tx, true);
+}
+
+Result<std::int64_t> Store::finish_bulk_tagging(Transaction& tx, bool prune) {
+  std::int64_t count = 0;
+  std::string changed_ids;
+  {
+    auto changed = db_.prepare("SELECT count(*), coalesce(json_group_array(id), '[]') FROM temp.changed_links");
+    if (!changed.ok()) return changed.error();
+    auto row = changed->step();
+    if (!row.ok()) return row.error();
+    count = changed->int64(0);
+    changed_ids = changed->text(1);
+  }
+  if (count > 0) LINKSNAP_TRY(reindex_tags_of(changed_ids));
+  if (prune) LINKSNAP_TRY(prune_unused_tags());
+  LINKSNAP_TRY(db_.exec("DELETE FROM temp.changed_links"));
+  LINKSNAP_TRY(tx.commit());
+  return count;
 }
 
 Result<LinkRecord> Store::remove_tags(std::int64_t link_id, const std::vector<std::string>& names) {
