@@ -922,7 +922,19 @@ Result<std::vector<TagCount>> Store::list_tags() {
   auto below = db_.prepare("SELECT count(DISTINCT lt.link_id) FROM link_tags lt JOIN tags t ON "
                            "t.id = lt.tag_id WHERE " + tag_subtree_condition(1));
   if (!below.ok()) return below.error();
+  // Only a tag with tags below it needs the distinct count over its subtree; for the rest
+  // (most of them) it is its own count.
+  std::set<std::string> parents;
+  for (const auto& fold : folds) {
+    for (std::size_t slash = fold.find('/'); slash != std::string::npos; slash = fold.find('/', slash + 1)) {
+      parents.insert(fold.substr(0, slash));
+    }
+  }
   for (std::size_t i = 0; i < out.size(); ++i) {
+    if (parents.count(folds[i]) == 0) {
+      out[i].links_below = out[i].links;
+      continue;
+    }
     below->reset();
     below->bind(1, folds[i]);
     auto row = below->step();
