@@ -418,7 +418,7 @@ TEST_F(StoreTest, AStoreFromSchemaOneGetsTagTokensOnOpen) {
       "DROP TRIGGER tags_get_a_token; DROP TABLE tag_tokens; DROP TABLE tag_search; "
       "DROP INDEX links_by_update; UPDATE search_index SET tags = 'dev/cpp'; "
       // and without the tables of the later steps, which migrating creates again
-      "DROP TABLE link_checks; DROP TABLE link_status; DROP TABLE refresh_schedules; "
+      "DROP TABLE link_checks; DROP TABLE link_status; DROP TABLE refresh_schedules; DROP TABLE search_terms; "
       // and without schema 5's exchange columns (migration 2 rebuilds snapshots without them)
       "DROP INDEX resources_by_original; ALTER TABLE resources DROP COLUMN request_head; "
       "ALTER TABLE resources DROP COLUMN response_head; ALTER TABLE resources DROP COLUMN original_blob; "

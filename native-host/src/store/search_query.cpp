@@ -122,11 +122,43 @@ std::string render_term(const Term& t) {
   return out;
 }
 
+// A prefix word of ASCII letters and digits, lowercased as the tokenizer folds it; "" if not.
+std::string ascii_prefix(const Term& t) {
+  if (t.phrase || t.text.empty() || t.text.size() > 64) return "";
+  std::string out;
+  for (char c : t.text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return "";
+    out.push_back(c);
+  }
+  return out;
+}
+
+// The term as the text columns are searched: a listed prefix becomes its exact terms.
+Result<std::string> render_text_term(const Term& t, const PrefixTermLookup* prefix_terms) {
+  const std::string prefix = prefix_terms != nullptr ? ascii_prefix(t) : "";
+  if (prefix.empty()) return render_term(t);
+  auto terms = (*prefix_terms)(prefix);
+  if (!terms.ok()) return terms.error();
+  if (!*terms) return render_term(t);
+  if ((*terms)->empty()) return quote(prefix);  // no such term: matches nothing, as the prefix would
+  std::string out = "(";
+  for (std::size_t k = 0; k < (*terms)->size(); ++k) out += (k ? " OR " : "") + quote((**terms)[k]);
+  return out + ")";
+}
+
 // Without a lookup every column holds words (tag names included).
-Result<std::string> render(const Term& t, const TagTokenLookup* tag_tokens) {
+Result<std::string> render(const Term& t, const TagTokenLookup* tag_tokens,
+                           const PrefixTermLookup* prefix_terms) {
   const std::string term = render_term(t);
-  if (tag_tokens == nullptr) return t.column.empty() ? term : t.column + " : " + term;
-  if (!t.column.empty() && t.column != "tags") return t.column + " : " + term;
+  std::string text_term = term;
+  if (t.column != "tags") {
+    auto rendered = render_text_term(t, prefix_terms);
+    if (!rendered.ok()) return rendered.error();
+    text_term = std::move(*rendered);
+  }
+  if (tag_tokens == nullptr) return t.column.empty() ? text_term : t.column + " : " + text_term;
+  if (!t.column.empty() && t.column != "tags") return t.column + " : " + text_term;
   auto tokens = (*tag_tokens)(term);
   if (!tokens.ok()) return tokens.error();
   std::string tag_part;
@@ -135,11 +167,12 @@ Result<std::string> render(const Term& t, const TagTokenLookup* tag_tokens) {
   }
   if (!tag_part.empty()) tag_part += ")";
   if (t.column == "tags") return tag_part.empty() ? std::string("tags : \"t0\"") : tag_part;  // t0: no tag
-  const std::string text_part = "{title url body} : " + term;
+  const std::string text_part = "{title url body} : " + text_term;
   return tag_part.empty() ? text_part : "(" + text_part + " OR " + tag_part + ")";
 }
 
-Result<std::string> build(std::string_view raw_query, const TagTokenLookup* tag_tokens) {
+Result<std::string> build(std::string_view raw_query, const TagTokenLookup* tag_tokens,
+                          const PrefixTermLookup* prefix_terms) {
   // Control characters (a NUL ends FTS5's parse early, found by fuzzing) separate words,
   // and invalid UTF-8 becomes U+FFFD, so the expression is always well-formed text.
   std::string query = charset::sanitize_utf8(raw_query);
@@ -152,7 +185,7 @@ Result<std::string> build(std::string_view raw_query, const TagTokenLookup* tag_
   std::vector<std::vector<std::string>> groups;
   std::vector<std::string> negatives;
   for (std::size_t k = 0; k < terms.size(); ++k) {
-    auto rendered = render(terms[k], tag_tokens);
+    auto rendered = render(terms[k], tag_tokens, prefix_terms);
     if (!rendered.ok()) return rendered.error();
     if (terms[k].negated) {
       negatives.push_back(std::move(*rendered));
@@ -193,10 +226,17 @@ Result<std::string> build(std::string_view raw_query, const TagTokenLookup* tag_
 
 }  // namespace
 
-Result<std::string> build_match_expression(std::string_view query) { return build(query, nullptr); }
+Result<std::string> build_match_expression(std::string_view query) {
+  return build(query, nullptr, nullptr);
+}
 
 Result<std::string> build_match_expression(std::string_view query, const TagTokenLookup& tag_tokens) {
-  return build(query, &tag_tokens);
+  return build(query, &tag_tokens, nullptr);
+}
+
+Result<std::string> build_match_expression(std::string_view query, const TagTokenLookup& tag_tokens,
+                                           const PrefixTermLookup& prefix_terms) {
+  return build(query, &tag_tokens, &prefix_terms);
 }
 
 std::string snippet_to_html(std::string_view marked) {

@@ -34,6 +34,10 @@ constexpr const char* kLinkColumns =
 // How many of the newest matches a search ranks (docs/protocol.md `search`).
 constexpr int kSearchWindow = 1000;
 
+// A Latin prefix with more indexed terms than this stays an FTS5 prefix query: an OR of
+// hundreds of terms costs about what the prefix merge does.
+constexpr std::size_t kMaxPrefixTerms = 200;
+
 LinkRecord read_link(const Statement& st, int first = 0) {
   LinkRecord r;
   r.id = st.int64(first + 0);
@@ -439,7 +443,26 @@ Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
     }
     return tokens;
   };
-  auto match = build_match_expression(options.query, tag_tokens);
+  const PrefixTermLookup prefix_terms =
+      [this](const std::string& prefix) -> Result<std::optional<std::vector<std::string>>> {
+    // The next string after every term with the prefix: the prefix with its last character
+    // raised by one ('9' → ':', 'z' → '{'), so the range is one index walk.
+    std::string after = prefix;
+    after.back() = static_cast<char>(after.back() + 1);
+    auto st = db_.prepare("SELECT term FROM search_terms WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT ?3");
+    if (!st.ok()) return st.error();
+    st->bind(1, prefix).bind(2, after).bind(3, static_cast<std::int64_t>(kMaxPrefixTerms + 1));
+    std::vector<std::string> terms;
+    while (true) {
+      auto row = st->step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      terms.push_back(st->text(0));
+    }
+    if (terms.size() > kMaxPrefixTerms) return std::optional<std::vector<std::string>>();
+    return std::optional<std::vector<std::string>>(std::move(terms));
+  };
+  auto match = build_match_expression(options.query, tag_tokens, prefix_terms);
   if (!match.ok()) return match.error();
   std::vector<SearchHit> hits;
   if (match->empty()) {
