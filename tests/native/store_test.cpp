@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 
 #include "capture/html_text.h"
 #include "store/schema.h"
@@ -473,6 +474,18 @@ TEST_F(StoreTest, DeletingATagKeepsLinksAndTheirOtherTags) {
   ASSERT_OK(link);
   EXPECT_EQ(link->tags, (std::vector<std::string>{"keep"}));
   EXPECT_ERROR(store_->delete_tag("drop"), errc::kNotFound, "no tag named \"drop\"");
+}
+
+TEST_F(StoreTest, ALinkTaggedAtSeveralLevelsCountsOnceBelowEachTag) {
+  save("https://a.example/", "A", "a", {"dev", "dev/cpp", "dev/cpp/old", "Dev/Rust"});
+  save("https://b.example/", "B", "b", {"dev/cpp/old"});
+  auto tags = store_->list_tags();
+  ASSERT_OK(tags);
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> counts;
+  for (const auto& t : *tags) counts[t.name] = {t.links, t.links_below};
+  EXPECT_EQ(counts, (std::map<std::string, std::pair<std::int64_t, std::int64_t>>{
+                        {"dev", {1, 2}}, {"dev/cpp", {1, 2}}, {"dev/cpp/old", {2, 2}}, {"Dev/Rust", {1, 1}}}));
+  EXPECT_EQ(tags->front().name, "dev/cpp/old");  // most used first
 }
 
 TEST_F(StoreTest, TagCountsIncludeLinksBelowAndImplicitParents) {

@@ -913,21 +913,70 @@ Status Store::forget_deleted_tag_names() {
 }
 
 Result<std::vector<TagCount>> Store::list_tags() {
-  auto st = db_.prepare(
-      "SELECT t.name, t.fold, (SELECT count(*) FROM link_tags lt WHERE lt.tag_id = t.id) "
-      "FROM tags t ORDER BY 3 DESC, t.fold");
-  if (!st.ok()) return st.error();
-  std::vector<TagCount> out;
-  std::vector<std::string> folds;
-  std::set<std::string> known;
-  while (true) {
-    auto row = st->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back(TagCount{st->text(0), st->int64(2), 0});
-    folds.push_back(st->text(1));
-    known.insert(folds.back());
+  // One pass over link_tags in link order (its primary key): each link counts once for its
+  // tags and once for every tag above them, instead of a count and a distinct count over a
+  // subtree per tag (which was most of `tags` and of the tag edits that answer with it).
+  std::map<std::int64_t, std::string> fold_of;  // tag id → folded name
+  std::map<std::string, std::string> name_of;   // folded → name, for the explicit tags
+  {
+    auto st = db_.prepare("SELECT id, name, fold FROM tags");
+    if (!st.ok()) return st.error();
+    while (true) {
+      auto row = st->step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      fold_of[st->int64(0)] = st->text(2);
+      name_of[st->text(2)] = st->text(1);
+    }
   }
+  // Every folded name (a tag's and those above it) gets a slot; each tag id the slots it reaches.
+  std::map<std::string, std::size_t> slot_of;
+  std::map<std::int64_t, std::vector<std::size_t>> reaches;
+  for (const auto& [id, fold] : fold_of) {
+    auto& r = reaches[id];
+    r.push_back(slot_of.emplace(fold, slot_of.size()).first->second);
+    for (std::size_t slash = fold.find('/'); slash != std::string::npos; slash = fold.find('/', slash + 1)) {
+      r.push_back(slot_of.emplace(fold.substr(0, slash), slot_of.size()).first->second);
+    }
+  }
+  std::vector<std::int64_t> own_count(slot_of.size(), 0), below_count(slot_of.size(), 0);
+  {
+    auto st = db_.prepare("SELECT link_id, tag_id FROM link_tags ORDER BY link_id");
+    if (!st.ok()) return st.error();
+    std::int64_t current = -1;
+    std::vector<std::size_t> reached;  // the current link's tags and every tag above them
+    auto flush = [&] {
+      std::sort(reached.begin(), reached.end());
+      reached.erase(std::unique(reached.begin(), reached.end()), reached.end());
+      for (const auto slot : reached) ++below_count[slot];
+      reached.clear();
+    };
+    while (true) {
+      auto row = st->step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      if (st->int64(0) != current) {
+        flush();
+        current = st->int64(0);
+      }
+      auto r = reaches.find(st->int64(1));
+      if (r == reaches.end()) continue;
+      ++own_count[r->second.front()];
+      reached.insert(reached.end(), r->second.begin(), r->second.end());
+    }
+    flush();
+  }
+  std::map<std::string, std::int64_t> own, below;  // by folded name
+  for (const auto& [fold, slot] : slot_of) {
+    own[fold] = own_count[slot];
+    below[fold] = below_count[slot];
+  }
+  std::vector<TagCount> out;
+  for (const auto& [fold, name] : name_of) out.push_back(TagCount{name, own[fold], 0});
+  // Most used first, then by folded name (as before: ORDER BY count DESC, fold).
+  std::stable_sort(out.begin(), out.end(), [](const TagCount& a, const TagCount& b) { return a.links > b.links; });
+  std::set<std::string> known;
+  for (const auto& [fold, name] : name_of) known.insert(fold);
   // Parents that exist only through their children ("笔记" of "笔记/时间") are listed too,
   // with no links of their own, so a tag tree has every node.
   const std::size_t explicit_count = out.size();
@@ -935,35 +984,10 @@ Result<std::vector<TagCount>> Store::list_tags() {
     for (std::size_t slash = out[i].name.find('/'); slash != std::string::npos;
          slash = out[i].name.find('/', slash + 1)) {
       const std::string parent = out[i].name.substr(0, slash);
-      const std::string parent_fold = fold_tag_name(parent);
-      if (known.insert(parent_fold).second) {
-        out.push_back(TagCount{parent, 0, 0});
-        folds.push_back(parent_fold);
-      }
+      if (known.insert(fold_tag_name(parent)).second) out.push_back(TagCount{parent, 0, 0});
     }
   }
-  auto below = db_.prepare("SELECT count(DISTINCT lt.link_id) FROM link_tags lt JOIN tags t ON "
-                           "t.id = lt.tag_id WHERE " + tag_subtree_condition(1));
-  if (!below.ok()) return below.error();
-  // Only a tag with tags below it needs the distinct count over its subtree; for the rest
-  // (most of them) it is its own count.
-  std::set<std::string> parents;
-  for (const auto& fold : folds) {
-    for (std::size_t slash = fold.find('/'); slash != std::string::npos; slash = fold.find('/', slash + 1)) {
-      parents.insert(fold.substr(0, slash));
-    }
-  }
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (parents.count(folds[i]) == 0) {
-      out[i].links_below = out[i].links;
-      continue;
-    }
-    below->reset();
-    below->bind(1, folds[i]);
-    auto row = below->step();
-    if (!row.ok()) return row.error();
-    out[i].links_below = below->int64(0);
-  }
+  for (auto& t : out) t.links_below = below[fold_tag_name(t.name)];
   return out;
 }
 
