@@ -161,6 +161,13 @@ TEST(SearchQueryTest, AsciiPrefixesBecomeTheirTermsWhereListed) {
                 "{title url body} : \"zq\" AND {title url body} : \"exact\" AND {title url body} : \"时间\" AND "
                 "{title url body} : \"caf\xC3\xA9\"* AND title : (\"chrony\" OR \"chronyc\")");
   EXPECT_EQ(asked, (std::vector<std::string>{"chr", "a", "zq", "chr"}));  // phrases, CJK, non-ASCII not asked
+  // A word of several tokens: its last run is the prefix, after the same words before it.
+  asked.clear();
+  auto dotted = build_match_expression("nts.CHR time. x-a", no_tags, terms);
+  ASSERT_OK(dotted);
+  EXPECT_EQ(*dotted, "{title url body} : (\"nts.chrony\" OR \"nts.chronyc\") AND {title url body} : \"time\" AND "
+                     "{title url body} : \"x-a\"*");
+  EXPECT_EQ(asked, (std::vector<std::string>{"chr", "time", "a"}));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "store/search_query.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "store/cjk_tokenizer.h"
@@ -122,28 +123,45 @@ std::string render_term(const Term& t) {
   return out;
 }
 
-// A prefix word of ASCII letters and digits, lowercased as the tokenizer folds it; "" if not.
-std::string ascii_prefix(const Term& t) {
-  if (t.phrase || t.text.empty() || t.text.size() > 64) return "";
-  std::string out;
+struct AsciiPrefix {
+  std::string head;    // the word before its last run of letters and digits ("real-" of "real-time")
+  std::string prefix;  // that run, lowercased as the tokenizer folds it ("time")
+};
+
+// An unquoted ASCII word whose last run of letters and digits is the prefix FTS5 would expand;
+// nothing for a phrase or a word with other characters.
+std::optional<AsciiPrefix> ascii_prefix(const Term& t) {
+  if (t.phrase || t.text.empty() || t.text.size() > 256) return std::nullopt;
+  auto alnum = [](char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); };
+  std::size_t end = t.text.size();
   for (char c : t.text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return "";
-    out.push_back(c);
+    if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
+  }
+  while (end > 0 && !alnum(t.text[end - 1])) --end;  // "time." searches as "time"*
+  std::size_t begin = end;
+  while (begin > 0 && alnum(t.text[begin - 1])) --begin;
+  if (begin == end || end - begin > 64) return std::nullopt;
+  AsciiPrefix out{t.text.substr(0, begin), ""};
+  for (std::size_t i = begin; i < end; ++i) {
+    const char c = t.text[i];
+    out.prefix.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   return out;
 }
 
-// The term as the text columns are searched: a listed prefix becomes its exact terms.
+// The term as the text columns are searched: a listed prefix becomes its exact terms, each
+// after the same words before it ("real-time" → "real-time" OR "real-timeout").
 Result<std::string> render_text_term(const Term& t, const PrefixTermLookup* prefix_terms) {
-  const std::string prefix = prefix_terms != nullptr ? ascii_prefix(t) : "";
-  if (prefix.empty()) return render_term(t);
-  auto terms = (*prefix_terms)(prefix);
+  const auto word = prefix_terms != nullptr ? ascii_prefix(t) : std::nullopt;
+  if (!word) return render_term(t);
+  auto terms = (*prefix_terms)(word->prefix);
   if (!terms.ok()) return terms.error();
   if (!*terms) return render_term(t);
-  if ((*terms)->empty()) return quote(prefix);  // no such term: matches nothing, as the prefix would
+  // No such term: matches nothing, as the prefix would.
+  if ((*terms)->empty()) return quote(word->head + word->prefix);
+  if ((*terms)->size() == 1) return quote(word->head + (*terms)->front());
   std::string out = "(";
-  for (std::size_t k = 0; k < (*terms)->size(); ++k) out += (k ? " OR " : "") + quote((**terms)[k]);
+  for (std::size_t k = 0; k < (*terms)->size(); ++k) out += (k ? " OR " : "") + quote(word->head + (**terms)[k]);
   return out + ")";
 }
 
