@@ -4,7 +4,9 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "store/cjk_tokenizer.h"
 #include "store/search_query.h"
@@ -25,8 +27,20 @@ sqlite3* open_index() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static sqlite3* db = open_index();
   const std::string q(reinterpret_cast<const char*>(data), size);
-  auto expr = linksnap::store::build_match_expression(q);
-  if (expr.ok() && !expr->empty()) {
+  // Also with tag tokens and Latin prefixes expanded into terms (a listed prefix, one with no
+  // term, one with too many), as the store builds it.
+  const linksnap::store::TagTokenLookup tags = [](const std::string&) -> linksnap::Result<std::vector<std::int64_t>> {
+    return std::vector<std::int64_t>{3, 7};
+  };
+  const linksnap::store::PrefixTermLookup terms =
+      [](const std::string& prefix) -> linksnap::Result<std::optional<std::vector<std::string>>> {
+    if (prefix.size() == 1) return std::optional<std::vector<std::string>>();
+    if (prefix.size() == 2) return std::optional<std::vector<std::string>>(std::vector<std::string>{});
+    return std::optional<std::vector<std::string>>(std::vector<std::string>{prefix, prefix + "x"});
+  };
+  for (const auto& expr : {linksnap::store::build_match_expression(q),
+                           linksnap::store::build_match_expression(q, tags, terms)}) {
+    if (!expr.ok() || expr->empty()) continue;
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?1", -1, &st, nullptr) != SQLITE_OK) __builtin_trap();
     sqlite3_bind_text(st, 1, expr->c_str(), static_cast<int>(expr->size()), SQLITE_TRANSIENT);

@@ -157,6 +157,23 @@ TEST_F(CliTest, TagCommandsWorkEndToEnd) {
   EXPECT_EQ(bad.err, "linksnap: no tag named \"nope\"\n");
 }
 
+TEST_F(CliTest, TagAndUntagTakeAListOfIds) {
+  cli_json({"add", page_url(), "--tag", "dev/cpp"});
+  EXPECT_EQ(cli_json({"tag", "1,1", "reading"}), (json{{"links", 1}, {"changed", 1}}));
+  auto text = cli({"untag", "1,1", "reading", "nowhere"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_EQ(text.out, "Untagged 1 link (1 changed).\n");
+  auto missing = cli({"tag", "1,7", "x"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "linksnap: no link with id 7\n");
+  EXPECT_EQ(cli_json({"show", "1"})["link"]["tags"], json({"dev/cpp"}));
+  for (const char* bad : {"1,x", "0", "1,", ",1"}) {
+    auto r = cli({"tag", bad, "x"});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_EQ(r.err, "linksnap tag: the id must be a link id, or ids separated by commas (1,2,7)\n") << bad;
+  }
+}
+
 TEST_F(CliTest, HumanOutputShowsLocalTimesAndTables) {
   cli_json({"add", page_url(), "--tag", "笔记"});
   auto list = cli({"list"}, "Asia/Shanghai");

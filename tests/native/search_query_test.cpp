@@ -144,5 +144,31 @@ TEST(CjkTokenizerTest, CjkRangesCoverHanKanaHangulButNotPunctuation) {
   EXPECT_FALSE(is_cjk_code_point(U'a'));
 }
 
+TEST(SearchQueryTest, AsciiPrefixesBecomeTheirTermsWhereListed) {
+  const TagTokenLookup no_tags = [](const std::string&) -> Result<std::vector<std::int64_t>> {
+    return std::vector<std::int64_t>{};
+  };
+  std::vector<std::string> asked;
+  const PrefixTermLookup terms = [&](const std::string& prefix) -> Result<std::optional<std::vector<std::string>>> {
+    asked.push_back(prefix);
+    if (prefix == "chr") return std::optional<std::vector<std::string>>({"chrony", "chronyc"});
+    if (prefix == "a") return std::optional<std::vector<std::string>>();  // too many to list
+    return std::optional<std::vector<std::string>>(std::vector<std::string>{});
+  };
+  auto e = build_match_expression("CHR a zq \"exact\" 时间 caf\xC3\xA9 title:chr", no_tags, terms);
+  ASSERT_OK(e);
+  EXPECT_EQ(*e, "{title url body} : (\"chrony\" OR \"chronyc\") AND {title url body} : \"a\"* AND "
+                "{title url body} : \"zq\" AND {title url body} : \"exact\" AND {title url body} : \"时间\" AND "
+                "{title url body} : \"caf\xC3\xA9\"* AND title : (\"chrony\" OR \"chronyc\")");
+  EXPECT_EQ(asked, (std::vector<std::string>{"chr", "a", "zq", "chr"}));  // phrases, CJK, non-ASCII not asked
+  // A word of several tokens: its last run is the prefix, after the same words before it.
+  asked.clear();
+  auto dotted = build_match_expression("nts.CHR time. x-a", no_tags, terms);
+  ASSERT_OK(dotted);
+  EXPECT_EQ(*dotted, "{title url body} : (\"nts.chrony\" OR \"nts.chronyc\") AND {title url body} : \"time\" AND "
+                     "{title url body} : \"x-a\"*");
+  EXPECT_EQ(asked, (std::vector<std::string>{"chr", "time", "a"}));
+}
+
 }  // namespace
 }  // namespace linksnap::store

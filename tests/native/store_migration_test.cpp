@@ -82,5 +82,47 @@ TEST(StoreMigration, SchemaOneSnapshotsKeepTheirIdsAndResources) {
                    .ok());
 }
 
+TEST(StoreMigration, LatinTermsOfAnOlderIndexAreListedForPrefixSearch) {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  boost::filesystem::create_directories(data);
+  {
+    auto db = Database::open((data / "linksnap.db").string());
+    ASSERT_OK(db);
+    ASSERT_OK(register_cjk_tokenizer(db->handle()));
+    ASSERT_OK(db->exec(kSchemaOneSubset));
+    ASSERT_OK(db->exec("INSERT INTO search_index(rowid, title, url, body, tags) VALUES "
+                       "(1, 'Chrony notes', 'https://a.example/', 'chronyd and Chronyc 时间 café', '')"));
+  }
+  SteppingClock clock;
+  auto store = Store::open(data, clock);
+  ASSERT_OK(store);
+  auto terms = store->db().prepare("SELECT group_concat(term, ' ') FROM (SELECT term FROM search_terms "
+                                   "WHERE term >= 'c' AND term < 'd' ORDER BY term)");
+  ASSERT_OK(terms);
+  ASSERT_OK(terms->step());
+  EXPECT_EQ(terms->text(0), "cafe chrony chronyc chronyd");  // folded as the index holds them; no CJK
+  auto hits = store->search({"CHRON", {}, 10});
+  ASSERT_OK(hits);
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ(hits->front().link.id, 1);
+  EXPECT_NE(hits->front().snippet_html.find("<mark>Chronyc</mark>"), std::string::npos) << hits->front().snippet_html;
+  // A page saved after the migration adds its terms as it is indexed.
+  SnapshotInput in;
+  in.url = "https://b.example/";
+  in.title = "B";
+  in.source = "dom";
+  in.html = "<p>zebrafish</p>";
+  in.text = "zebrafish";
+  ASSERT_OK(store->save_snapshot(in));
+  auto zebra = store->search({"zebr", {}, 10});
+  ASSERT_OK(zebra);
+  ASSERT_EQ(zebra->size(), 1u);
+  EXPECT_EQ(zebra->front().link.title, "B");
+  auto none = store->search({"zzq", {}, 10});
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 }  // namespace
 }  // namespace linksnap::store

@@ -2,9 +2,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 
 #include "capture/html_text.h"
 #include "store/schema.h"
+#include "store/search_rank.h"
 #include "store/store.h"
 #include "test_util.h"
 #include "util/sha256.h"
@@ -281,6 +283,64 @@ TEST_F(StoreTest, RemovingATagTheLinkDoesNotHaveIsAnError) {
   EXPECT_TRUE(tags->empty());
 }
 
+TEST_F(StoreTest, ManyLinksAreTaggedAndUntaggedInOneCall) {
+  const auto a = save("https://a.example/", "A", "alpha", {"keep"});
+  const auto b = save("https://b.example/", "B", "beta", {"reading"});
+  const auto c = save("https://c.example/", "C", "gamma");
+  // A missing id changes nothing.
+  EXPECT_ERROR(store_->add_tags_to_links({a, 99, b}, {"reading"}), errc::kNotFound, "no link with id 99");
+  auto none = store_->list_links({{"reading"}, 100, 0});
+  ASSERT_OK(none);
+  ASSERT_EQ(none->size(), 1u);
+  auto tagged = store_->add_tags_to_links({a, b, c, a}, {"reading", "Dev/Cpp"});
+  ASSERT_OK(tagged);
+  EXPECT_EQ(*tagged, 3);  // b already had "reading" but gains dev/cpp
+  for (const auto id : {a, b, c}) {
+    auto link = store_->get_link(id);
+    ASSERT_OK(link);
+    EXPECT_NE(std::find(link->tags.begin(), link->tags.end(), "Dev/Cpp"), link->tags.end()) << id;
+    EXPECT_NE(std::find(link->tags.begin(), link->tags.end(), "reading"), link->tags.end()) << id;
+  }
+  auto by_tag_word = store_->search({"cpp", {}, 10});  // the index rows carry the new tag
+  ASSERT_OK(by_tag_word);
+  EXPECT_EQ(by_tag_word->size(), 3u);
+  auto untagged = store_->remove_tags_from_links({a, c}, {"dev/cpp", "nowhere"});
+  ASSERT_OK(untagged);
+  EXPECT_EQ(*untagged, 2);
+  auto still = store_->search({"cpp", {}, 10});
+  ASSERT_OK(still);
+  ASSERT_EQ(still->size(), 1u);
+  EXPECT_EQ(still->front().link.id, b);
+  auto again = store_->remove_tags_from_links({a, c}, {"dev/cpp"});  // lacking it is no error
+  ASSERT_OK(again);
+  EXPECT_EQ(*again, 0);
+  ASSERT_OK(store_->remove_tags_from_links({b}, {"dev/cpp"}));
+  auto tags = store_->list_tags();  // no link carries dev/cpp any more: it is gone
+  ASSERT_OK(tags);
+  for (const auto& t : *tags) EXPECT_NE(t.name, "Dev/Cpp");
+}
+
+TEST_F(StoreTest, SearchRankWeighsTitleAndTagsAboveTextAndSaturates) {
+  const int title_once[4] = {1, 0, 0, 0};
+  const int text_many[4] = {0, 0, 50, 0};
+  const int tag_once[4] = {0, 0, 0, 1};
+  const int url_once[4] = {0, 1, 0, 0};
+  const int nothing[4] = {0, 0, 0, 0};
+  EXPECT_DOUBLE_EQ(search_rank_score(title_once), -5.0);
+  EXPECT_DOUBLE_EQ(search_rank_score(nothing), 0.0);
+  EXPECT_LT(search_rank_score(title_once), search_rank_score(tag_once));
+  EXPECT_LT(search_rank_score(tag_once), search_rank_score(url_once));
+  EXPECT_LT(search_rank_score(url_once), search_rank_score(text_many));
+  EXPECT_GT(search_rank_score(text_many), -1.0);
+  save("https://old.example/", "Old", "kubernetes");
+  save("https://new.example/", "New", "kubernetes");
+  auto hits = store_->search({"kubernetes", {}, 10});
+  ASSERT_OK(hits);
+  ASSERT_EQ(hits->size(), 2u);
+  EXPECT_EQ(hits->front().link.title, "New");  // equal ranks: the most recently updated first
+  EXPECT_DOUBLE_EQ(hits->front().rank, -0.5);
+}
+
 TEST_F(StoreTest, RenamingATagRenamesItsSubtreeAndReindexes) {
   const auto id = save("https://a.example/", "A", "a", {"dev/cpp", "dev"});
   ASSERT_OK(store_->rename_tag("dev", "code"));
@@ -359,7 +419,7 @@ TEST_F(StoreTest, AStoreFromSchemaOneGetsTagTokensOnOpen) {
       "DROP TRIGGER tags_get_a_token; DROP TABLE tag_tokens; DROP TABLE tag_search; "
       "DROP INDEX links_by_update; UPDATE search_index SET tags = 'dev/cpp'; "
       // and without the tables of the later steps, which migrating creates again
-      "DROP TABLE link_checks; DROP TABLE link_status; DROP TABLE refresh_schedules; "
+      "DROP TABLE link_checks; DROP TABLE link_status; DROP TABLE refresh_schedules; DROP TABLE search_terms; "
       // and without schema 5's exchange columns (migration 2 rebuilds snapshots without them)
       "DROP INDEX resources_by_original; ALTER TABLE resources DROP COLUMN request_head; "
       "ALTER TABLE resources DROP COLUMN response_head; ALTER TABLE resources DROP COLUMN original_blob; "
@@ -414,6 +474,18 @@ TEST_F(StoreTest, DeletingATagKeepsLinksAndTheirOtherTags) {
   ASSERT_OK(link);
   EXPECT_EQ(link->tags, (std::vector<std::string>{"keep"}));
   EXPECT_ERROR(store_->delete_tag("drop"), errc::kNotFound, "no tag named \"drop\"");
+}
+
+TEST_F(StoreTest, ALinkTaggedAtSeveralLevelsCountsOnceBelowEachTag) {
+  save("https://a.example/", "A", "a", {"dev", "dev/cpp", "dev/cpp/old", "Dev/Rust"});
+  save("https://b.example/", "B", "b", {"dev/cpp/old"});
+  auto tags = store_->list_tags();
+  ASSERT_OK(tags);
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> counts;
+  for (const auto& t : *tags) counts[t.name] = {t.links, t.links_below};
+  EXPECT_EQ(counts, (std::map<std::string, std::pair<std::int64_t, std::int64_t>>{
+                        {"dev", {1, 2}}, {"dev/cpp", {1, 2}}, {"dev/cpp/old", {2, 2}}, {"Dev/Rust", {1, 1}}}));
+  EXPECT_EQ(tags->front().name, "dev/cpp/old");  // most used first
 }
 
 TEST_F(StoreTest, TagCountsIncludeLinksBelowAndImplicitParents) {

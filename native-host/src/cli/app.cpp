@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "capture/file_snapshot.h"
@@ -71,6 +72,22 @@ Status write_file(const std::string& path, const std::string& bytes) {
     return make_error(errc::kIo, "cannot write " + path);
   }
   return ok_status();
+}
+
+// "7" or "1,2,7": positive ids; nothing when any piece is not one.
+std::optional<std::vector<std::int64_t>> parse_id_list(const std::string& text) {
+  std::vector<std::int64_t> ids;
+  std::istringstream in(text);
+  std::string piece;
+  while (std::getline(in, piece, ',')) {
+    if (piece.empty() || piece.size() > 18 || piece.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    ids.push_back(std::stoll(piece));
+    if (ids.back() <= 0) return std::nullopt;
+  }
+  if (ids.empty() || text.back() == ',') return std::nullopt;
+  return ids;
 }
 
 }  // namespace
@@ -234,12 +251,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   restore->add_option("file", archive_file, "An archive `linksnap backup` wrote")->required();
   restore->add_flag("--force", restore_force, "Replace a store that is not empty");
 
-  auto* tag = app.add_subcommand("tag", "Add tags to a link");
-  tag->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+  std::string tag_ids;  // "7" or "1,2,7": one request, set-based, for many links
+  auto* tag = app.add_subcommand("tag", "Add tags to a link (or to links 1,2,7)");
+  tag->add_option("id", tag_ids, "Link id, or ids separated by commas")->required();
   tag->add_option("tags", tag_args, "Tags to add")->required();
 
-  auto* untag = app.add_subcommand("untag", "Remove tags from a link");
-  untag->add_option("id", id, "Link id")->required()->check(CLI::PositiveNumber);
+  auto* untag = app.add_subcommand("untag", "Remove tags from a link (or from links 1,2,7)");
+  untag->add_option("id", tag_ids, "Link id, or ids separated by commas")->required();
   untag->add_option("tags", tag_args, "Tags to remove")->required();
 
   auto* edit = app.add_subcommand("edit", "Change a link's title or note");
@@ -401,7 +419,16 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (keep_root_folders) inv.args["keep_root_folders"] = true;
   } else if (tag->parsed() || untag->parsed()) {
     inv.command = tag->parsed() ? "tag" : "untag";
-    inv.args["id"] = id;
+    auto ids = parse_id_list(tag_ids);
+    if (!ids) {
+      err << "linksnap " << inv.command << ": the id must be a link id, or ids separated by commas (1,2,7)\n";
+      return 2;
+    }
+    if (ids->size() == 1) {
+      inv.args["id"] = ids->front();
+    } else {
+      inv.args["ids"] = *ids;
+    }
     set_tags(tag_args);
   } else if (edit->parsed()) {
     inv.command = "update";
@@ -543,6 +570,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << format_show(r);
   } else if (inv.command == "diff") {
     out << format_diff(r, ::isatty(STDOUT_FILENO) != 0);
+  } else if ((inv.command == "tag" || inv.command == "untag") && !r.contains("link")) {
+    const auto links = r.at("links").get<std::int64_t>();
+    out << (inv.command == "tag" ? "Tagged " : "Untagged ") << links << (links == 1 ? " link (" : " links (")
+        << r.at("changed").get<std::int64_t>() << " changed).\n";
   } else if (inv.command == "tag" || inv.command == "untag" || inv.command == "update") {
     out << format_links(json::array({r.at("link")}), terminal_width());
   } else if (inv.command == "export") {

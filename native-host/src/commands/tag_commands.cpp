@@ -1,4 +1,9 @@
 // Tags on links, and the tag list itself.
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "commands/args.h"
 #include "commands/handlers.h"
 #include "commands/json_views.h"
@@ -22,9 +27,38 @@ Result<std::vector<std::string>> nonempty_tags(const json& args) {
   return names;
 }
 
+constexpr std::size_t kMaxIds = 100'000;
+
+// {"ids": [...]} instead of {"id": N}: many links in one set-based transaction.
+Result<std::optional<std::vector<std::int64_t>>> id_list(const json& args) {
+  if (!args.is_object() || !args.contains("ids") || args.at("ids").is_null()) {
+    return std::optional<std::vector<std::int64_t>>();
+  }
+  if (args.contains("id")) return make_error(errc::kBadRequest, "give \"id\" or \"ids\", not both");
+  const json& ids = args.at("ids");
+  const std::string bad = "field \"ids\" must be an array of 1 to " + std::to_string(kMaxIds) +
+                          " positive integer ids";
+  if (!ids.is_array() || ids.empty() || ids.size() > kMaxIds) return make_error(errc::kBadRequest, bad);
+  std::vector<std::int64_t> list;
+  for (const auto& v : ids) {
+    if (!v.is_number_integer() || v.get<std::int64_t>() <= 0) return make_error(errc::kBadRequest, bad);
+    list.push_back(v.get<std::int64_t>());
+  }
+  return std::optional<std::vector<std::int64_t>>(std::move(list));
+}
+
 }  // namespace
 
 Result<json> tag(Context& ctx, const json& args) {
+  auto many = id_list(args);
+  if (!many.ok()) return many.error();
+  if (*many) {
+    auto names = nonempty_tags(args);
+    if (!names.ok()) return names.error();
+    auto changed = ctx.store.add_tags_to_links(**many, *names);
+    if (!changed.ok()) return changed.error();
+    return json{{"links", std::set<std::int64_t>((*many)->begin(), (*many)->end()).size()}, {"changed", *changed}};
+  }
   auto id = required_id(args, "id");
   if (!id.ok()) return id.error();
   auto names = nonempty_tags(args);
@@ -35,6 +69,15 @@ Result<json> tag(Context& ctx, const json& args) {
 }
 
 Result<json> untag(Context& ctx, const json& args) {
+  auto many = id_list(args);
+  if (!many.ok()) return many.error();
+  if (*many) {
+    auto names = nonempty_tags(args);
+    if (!names.ok()) return names.error();
+    auto changed = ctx.store.remove_tags_from_links(**many, *names);
+    if (!changed.ok()) return changed.error();
+    return json{{"links", std::set<std::int64_t>((*many)->begin(), (*many)->end()).size()}, {"changed", *changed}};
+  }
   auto id = required_id(args, "id");
   if (!id.ok()) return id.error();
   auto names = nonempty_tags(args);

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <new>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,50 @@ namespace linksnap::store {
 
 namespace {
 
+// What a registration on one connection knows: FTS5's API (to find unicode61) and the
+// connection, to record the Latin terms of indexed documents in search_terms.
+struct Registration {
+  fts5_api* api;
+  sqlite3* db;
+};
+
 struct CjkTokenizer {
   fts5_tokenizer delegate{};        // unicode61's vtable
   Fts5Tokenizer* delegate_instance = nullptr;
+  sqlite3* db = nullptr;
 };
+
+bool is_ascii_term(const char* token, int n) {
+  if (n <= 0 || n > 64) return false;
+  for (int i = 0; i < n; ++i) {
+    const char c = token[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
+  }
+  return true;
+}
+
+// Adds a document's ASCII terms to search_terms (schema 6), so that a Latin prefix can be
+// expanded into the exact terms it stands for (search_query.h). Skipped where the table does
+// not exist (a store being migrated; the migration fills it from the index).
+int record_terms(sqlite3* db, const std::set<std::string>& terms) {
+  if (db == nullptr || terms.empty()) return SQLITE_OK;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO search_terms(term) VALUES (?1)", -1, &st, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_finalize(st);
+    return SQLITE_OK;
+  }
+  int rc = SQLITE_OK;
+  for (const auto& t : terms) {
+    sqlite3_bind_text(st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) break;
+    rc = SQLITE_OK;
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
 
 // Context threaded through unicode61's callback so its offsets can be shifted back into the
 // whole text.
@@ -22,18 +63,22 @@ struct DelegateContext {
   void* fts_ctx;
   int (*x_token)(void*, int, const char*, int, int, int);
   int offset;
+  std::set<std::string>* terms;  // set: collect the document's ASCII terms
 };
 
 int delegate_token(void* ctx, int flags, const char* token, int n, int start, int end) {
   auto* d = static_cast<DelegateContext*>(ctx);
+  if (d->terms != nullptr && is_ascii_term(token, n)) d->terms->emplace(token, static_cast<std::size_t>(n));
   return d->x_token(d->fts_ctx, flags, token, n, start + d->offset, end + d->offset);
 }
 
-int x_create(void* api_ptr, const char** /*args*/, int /*nargs*/, Fts5Tokenizer** out) {
-  auto* api = static_cast<fts5_api*>(api_ptr);
+int x_create(void* registration, const char** /*args*/, int /*nargs*/, Fts5Tokenizer** out) {
+  auto* reg = static_cast<Registration*>(registration);
+  fts5_api* api = reg->api;
   void* user_data = nullptr;
   auto* tok = new (std::nothrow) CjkTokenizer();
   if (tok == nullptr) return SQLITE_NOMEM;
+  tok->db = reg->db;
   int rc = api->xFindTokenizer(api, "unicode61", &user_data, &tok->delegate);
   if (rc == SQLITE_OK) {
     const char* args[] = {"remove_diacritics", "2"};
@@ -58,11 +103,13 @@ int x_tokenize(Fts5Tokenizer* p, void* ctx, int flags, const char* text, int n_t
   auto* tok = reinterpret_cast<CjkTokenizer*>(p);
   const std::string_view all(text, n_text > 0 ? static_cast<std::size_t>(n_text) : 0);
   const bool for_query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+  const bool document = (flags & FTS5_TOKENIZE_DOCUMENT) != 0;
+  std::set<std::string> terms;
   int rc = SQLITE_OK;
   split_cjk_runs(all, [&](bool cjk, std::size_t begin, std::size_t end) {
     if (rc != SQLITE_OK) return;
     if (!cjk) {
-      DelegateContext d{ctx, x_token, static_cast<int>(begin)};
+      DelegateContext d{ctx, x_token, static_cast<int>(begin), document ? &terms : nullptr};
       rc = tok->delegate.xTokenize(tok->delegate_instance, &d, flags, text + begin,
                                    static_cast<int>(end - begin), delegate_token);
       return;
@@ -76,7 +123,9 @@ int x_tokenize(Fts5Tokenizer* p, void* ctx, int flags, const char* text, int n_t
                      });
   });
   // SQLITE_DONE from a callback means "stop early" and is not an error.
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  if (rc == SQLITE_OK && document) rc = record_terms(tok->db, terms);
+  return rc;
 }
 
 }  // namespace
@@ -164,7 +213,9 @@ Status register_cjk_tokenizer(sqlite3* db) {
     return make_error(errc::kDatabase, "this SQLite's FTS5 is too old for LinkSnap's tokenizer");
   }
   static fts5_tokenizer vtable{x_create, x_delete, x_tokenize};
-  const int rc = api->xCreateTokenizer(api, kCjkTokenizerName, api, &vtable, nullptr);
+  auto* registration = new Registration{api, db};
+  const int rc = api->xCreateTokenizer(api, kCjkTokenizerName, registration, &vtable,
+                                       [](void* p) { delete static_cast<Registration*>(p); });
   if (rc != SQLITE_OK) {
     return make_error(errc::kDatabase, std::string("registering the search tokenizer failed: ") +
                                            sqlite3_errstr(rc));

@@ -6,7 +6,7 @@
 
 namespace linksnap::store {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // The text of a link's `tags` column in search_index, the link id bound as ?1: one token
 // "t<N>" per tag (tag_tokens), never its name, so renaming a tag rewrites no index row.

@@ -1,6 +1,7 @@
 #include "store/search_query.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "store/cjk_tokenizer.h"
@@ -122,11 +123,60 @@ std::string render_term(const Term& t) {
   return out;
 }
 
+struct AsciiPrefix {
+  std::string head;    // the word before its last run of letters and digits ("real-" of "real-time")
+  std::string prefix;  // that run, lowercased as the tokenizer folds it ("time")
+};
+
+// An unquoted ASCII word whose last run of letters and digits is the prefix FTS5 would expand;
+// nothing for a phrase or a word with other characters.
+std::optional<AsciiPrefix> ascii_prefix(const Term& t) {
+  if (t.phrase || t.text.empty() || t.text.size() > 256) return std::nullopt;
+  auto alnum = [](char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); };
+  std::size_t end = t.text.size();
+  for (char c : t.text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
+  }
+  while (end > 0 && !alnum(t.text[end - 1])) --end;  // "time." searches as "time"*
+  std::size_t begin = end;
+  while (begin > 0 && alnum(t.text[begin - 1])) --begin;
+  if (begin == end || end - begin > 64) return std::nullopt;
+  AsciiPrefix out{t.text.substr(0, begin), ""};
+  for (std::size_t i = begin; i < end; ++i) {
+    const char c = t.text[i];
+    out.prefix.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return out;
+}
+
+// The term as the text columns are searched: a listed prefix becomes its exact terms, each
+// after the same words before it ("real-time" → "real-time" OR "real-timeout").
+Result<std::string> render_text_term(const Term& t, const PrefixTermLookup* prefix_terms) {
+  const auto word = prefix_terms != nullptr ? ascii_prefix(t) : std::nullopt;
+  if (!word) return render_term(t);
+  auto terms = (*prefix_terms)(word->prefix);
+  if (!terms.ok()) return terms.error();
+  if (!*terms) return render_term(t);
+  // No such term: matches nothing, as the prefix would.
+  if ((*terms)->empty()) return quote(word->head + word->prefix);
+  if ((*terms)->size() == 1) return quote(word->head + (*terms)->front());
+  std::string out = "(";
+  for (std::size_t k = 0; k < (*terms)->size(); ++k) out += (k ? " OR " : "") + quote(word->head + (**terms)[k]);
+  return out + ")";
+}
+
 // Without a lookup every column holds words (tag names included).
-Result<std::string> render(const Term& t, const TagTokenLookup* tag_tokens) {
+Result<std::string> render(const Term& t, const TagTokenLookup* tag_tokens,
+                           const PrefixTermLookup* prefix_terms) {
   const std::string term = render_term(t);
-  if (tag_tokens == nullptr) return t.column.empty() ? term : t.column + " : " + term;
-  if (!t.column.empty() && t.column != "tags") return t.column + " : " + term;
+  std::string text_term = term;
+  if (t.column != "tags") {
+    auto rendered = render_text_term(t, prefix_terms);
+    if (!rendered.ok()) return rendered.error();
+    text_term = std::move(*rendered);
+  }
+  if (tag_tokens == nullptr) return t.column.empty() ? text_term : t.column + " : " + text_term;
+  if (!t.column.empty() && t.column != "tags") return t.column + " : " + text_term;
   auto tokens = (*tag_tokens)(term);
   if (!tokens.ok()) return tokens.error();
   std::string tag_part;
@@ -135,11 +185,12 @@ Result<std::string> render(const Term& t, const TagTokenLookup* tag_tokens) {
   }
   if (!tag_part.empty()) tag_part += ")";
   if (t.column == "tags") return tag_part.empty() ? std::string("tags : \"t0\"") : tag_part;  // t0: no tag
-  const std::string text_part = "{title url body} : " + term;
+  const std::string text_part = "{title url body} : " + text_term;
   return tag_part.empty() ? text_part : "(" + text_part + " OR " + tag_part + ")";
 }
 
-Result<std::string> build(std::string_view raw_query, const TagTokenLookup* tag_tokens) {
+Result<std::string> build(std::string_view raw_query, const TagTokenLookup* tag_tokens,
+                          const PrefixTermLookup* prefix_terms) {
   // Control characters (a NUL ends FTS5's parse early, found by fuzzing) separate words,
   // and invalid UTF-8 becomes U+FFFD, so the expression is always well-formed text.
   std::string query = charset::sanitize_utf8(raw_query);
@@ -152,7 +203,7 @@ Result<std::string> build(std::string_view raw_query, const TagTokenLookup* tag_
   std::vector<std::vector<std::string>> groups;
   std::vector<std::string> negatives;
   for (std::size_t k = 0; k < terms.size(); ++k) {
-    auto rendered = render(terms[k], tag_tokens);
+    auto rendered = render(terms[k], tag_tokens, prefix_terms);
     if (!rendered.ok()) return rendered.error();
     if (terms[k].negated) {
       negatives.push_back(std::move(*rendered));
@@ -193,10 +244,17 @@ Result<std::string> build(std::string_view raw_query, const TagTokenLookup* tag_
 
 }  // namespace
 
-Result<std::string> build_match_expression(std::string_view query) { return build(query, nullptr); }
+Result<std::string> build_match_expression(std::string_view query) {
+  return build(query, nullptr, nullptr);
+}
 
 Result<std::string> build_match_expression(std::string_view query, const TagTokenLookup& tag_tokens) {
-  return build(query, &tag_tokens);
+  return build(query, &tag_tokens, nullptr);
+}
+
+Result<std::string> build_match_expression(std::string_view query, const TagTokenLookup& tag_tokens,
+                                           const PrefixTermLookup& prefix_terms) {
+  return build(query, &tag_tokens, &prefix_terms);
 }
 
 std::string snippet_to_html(std::string_view marked) {

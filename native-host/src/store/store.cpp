@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 #include <boost/filesystem/operations.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -11,6 +12,7 @@
 #include "store/link_status.h"
 #include "store/schema.h"
 #include "store/search_query.h"
+#include "store/search_rank.h"
 #include "store/tag_name.h"
 #include "util/data_dir.h"
 #include "util/sha256.h"
@@ -28,10 +30,13 @@ constexpr const char* kLinkColumns =
     "t.id = lt.tag_id WHERE lt.link_id = l.id ORDER BY t.fold)), "
     "(SELECT count(*) FROM snapshots s WHERE s.link_id = l.id), "
     "(SELECT coalesce(max(captured_at), '') FROM snapshots s WHERE s.link_id = l.id)";
-constexpr int kLinkColumnCount = 10;
 
 // How many of the newest matches a search ranks (docs/protocol.md `search`).
 constexpr int kSearchWindow = 1000;
+
+// A Latin prefix with more indexed terms than this stays an FTS5 prefix query: an OR of
+// hundreds of terms costs about what the prefix merge does.
+constexpr std::size_t kMaxPrefixTerms = 200;
 
 LinkRecord read_link(const Statement& st, int first = 0) {
   LinkRecord r;
@@ -129,6 +134,7 @@ Result<Store> Store::open(const fs::path& data_dir, const Clock& clock) {
   if (!db.ok()) return db.error();
   ::chmod(db_path.c_str(), 0600);
   LINKSNAP_TRY(register_cjk_tokenizer(db->handle()));
+  LINKSNAP_TRY(register_search_rank(db->handle()));
   // WAL lets readers (a popup search) run while another host writes; FULL sync so a save
   // that reported success survives a power cut, not just a killed process.
   LINKSNAP_TRY(db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
@@ -443,7 +449,26 @@ Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
     }
     return tokens;
   };
-  auto match = build_match_expression(options.query, tag_tokens);
+  const PrefixTermLookup prefix_terms =
+      [this](const std::string& prefix) -> Result<std::optional<std::vector<std::string>>> {
+    // The next string after every term with the prefix: the prefix with its last character
+    // raised by one ('9' → ':', 'z' → '{'), so the range is one index walk.
+    std::string after = prefix;
+    after.back() = static_cast<char>(after.back() + 1);
+    auto st = db_.prepare("SELECT term FROM search_terms WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT ?3");
+    if (!st.ok()) return st.error();
+    st->bind(1, prefix).bind(2, after).bind(3, static_cast<std::int64_t>(kMaxPrefixTerms + 1));
+    std::vector<std::string> terms;
+    while (true) {
+      auto row = st->step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      terms.push_back(st->text(0));
+    }
+    if (terms.size() > kMaxPrefixTerms) return std::optional<std::vector<std::string>>();
+    return std::optional<std::vector<std::string>>(std::move(terms));
+  };
+  auto match = build_match_expression(options.query, tag_tokens, prefix_terms);
   if (!match.ok()) return match.error();
   std::vector<SearchHit> hits;
   if (match->empty()) {
@@ -458,32 +483,58 @@ Result<std::vector<SearchHit>> Store::search(const SearchOptions& options) {
   // link (70 s for one query on 20,000 links); as a plain filter it is a set lookup per match.
   auto filter = tag_filter_sql(options.tags, 2, args, "+s.rowid");
   if (!filter.ok()) return filter.error();
-  // Rank only the newest kSearchWindow matches (by link id, i.e. when first saved) and build
-  // snippets only for the page of results: a common word can match most of the store, and
-  // bm25 over all of it is what made such a search slow. Title and tag matches weigh most,
-  // then the URL, then the page text.
+  // Rank only the newest kSearchWindow matches (by link id, i.e. when first saved): a common
+  // word can match most of the store. linksnap_rank (search_rank.h), not bm25: bm25 first
+  // walks every match of every phrase in the whole store. Title and tag matches weigh most,
+  // then the URL, then the page text; ties go to the most recently updated link.
   const std::string sql =
-      "WITH candidates AS (SELECT s.rowid AS id, bm25(search_index, 10.0, 4.0, 1.0, 8.0) AS rank "
+      "WITH candidates AS (SELECT s.rowid AS id, " + std::string(kSearchRankName) + "(search_index) AS rank "
       "FROM search_index s WHERE search_index MATCH ?1" + *filter +
-      " ORDER BY s.rowid DESC LIMIT " + std::to_string(kSearchWindow) + "), "
-      "top AS (SELECT id, rank FROM candidates ORDER BY rank LIMIT ?" + std::to_string(args.size() + 1) + ") "
-      "SELECT " + kLinkColumns + ", snippet(search_index, -1, char(2), char(3), '…', 24), top.rank "
-      "FROM top JOIN links l ON l.id = top.id JOIN search_index ON search_index.rowid = top.id "
-      "WHERE search_index MATCH ?1 ORDER BY top.rank, l.updated_at DESC";
+      " ORDER BY s.rowid DESC LIMIT " + std::to_string(kSearchWindow) + ") "
+      "SELECT c.id, c.rank FROM candidates c JOIN links l ON l.id = c.id "
+      "ORDER BY c.rank, l.updated_at DESC, c.id DESC LIMIT ?" + std::to_string(args.size() + 1);
   auto st = db_.prepare(sql);
   if (!st.ok()) return st.error();
   int i = 1;
   for (const auto& a : args) st->bind(i++, a);
   st->bind(i, options.limit);
+  std::vector<std::pair<std::int64_t, double>> top;
   while (true) {
     auto row = st->step();
     if (!row.ok()) return row.error();
     if (!*row) break;
-    SearchHit hit;
-    hit.link = read_link(*st);
-    hit.snippet_html = snippet_to_html(st->text(kLinkColumnCount));
-    hit.rank = st->real(kLinkColumnCount + 1);
-    hits.push_back(std::move(hit));
+    top.emplace_back(st->int64(0), st->real(1));
+  }
+  if (top.empty()) return hits;
+  // Snippets for the page only, in one more pass over the matches: the rowid range lets FTS5
+  // skip to it, and "+" keeps the id list from running the MATCH once per id.
+  std::int64_t low = top.front().first, high = low;
+  std::string id_list;
+  for (const auto& [id, rank] : top) {
+    low = std::min(low, id);
+    high = std::max(high, id);
+    id_list += (id_list.empty() ? "" : ",") + std::to_string(id);
+  }
+  auto snip = db_.prepare(
+      "SELECT s.rowid, snippet(search_index, -1, char(2), char(3), '…', 24) FROM search_index s "
+      "WHERE search_index MATCH ?1 AND s.rowid >= ?2 AND s.rowid <= ?3 AND +s.rowid IN (" + id_list + ")");
+  if (!snip.ok()) return snip.error();
+  snip->bind(1, *match).bind(2, low).bind(3, high);
+  std::map<std::int64_t, std::string> snippets;
+  while (true) {
+    auto row = snip->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    snippets[snip->int64(0)] = snippet_to_html(snip->text(1));
+  }
+  auto links = query_links("l.id IN (" + id_list + ")", "", {}, static_cast<std::int64_t>(top.size()), 0);
+  if (!links.ok()) return links.error();
+  std::map<std::int64_t, LinkRecord> by_id;
+  for (auto& l : *links) by_id.emplace(l.id, std::move(l));
+  for (const auto& [id, rank] : top) {
+    auto link = by_id.find(id);
+    if (link == by_id.end()) continue;  // deleted since by another process
+    hits.push_back(SearchHit{std::move(link->second), snippets[id], rank});
   }
   return hits;
 }
@@ -586,50 +637,50 @@ Result<LinkRecord> Store::update_link(std::int64_t id, const std::optional<std::
 Status Store::delete_link(std::int64_t id) { return delete_links({id}); }
 
 Status Store::delete_links(const std::vector<std::int64_t>& ids) {
+  // Set-based, in one transaction: each statement takes the whole list (a JSON array bound
+  // once, which SQLite turns into one lookup table per statement), not one round per link.
+  nlohmann::json id_array = nlohmann::json::array();
+  for (const auto id : ids) id_array.push_back(id);
+  const std::string id_json = id_array.dump();
+  constexpr const char* kIds = "(SELECT value FROM json_each(?1))";
   std::vector<std::string> candidates;
   {
     auto tx = Transaction::begin(db_);
     if (!tx.ok()) return tx.error();
-    auto blobs = db_.prepare(
-        "SELECT root_blob FROM snapshots WHERE link_id = ?1 UNION "
-        "SELECT original_blob FROM snapshots WHERE link_id = ?1 AND original_blob IS NOT NULL UNION "
-        "SELECT r.blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
-        "WHERE s.link_id = ?1 AND r.blob IS NOT NULL UNION "
-        "SELECT r.original_blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
-        "WHERE s.link_id = ?1 AND r.original_blob IS NOT NULL");
-    if (!blobs.ok()) return blobs.error();
-    auto del = db_.prepare("DELETE FROM links WHERE id = ?1");
-    if (!del.ok()) return del.error();
-    auto idx = db_.prepare("DELETE FROM search_index WHERE rowid = ?1");
-    if (!idx.ok()) return idx.error();
-    std::set<std::string> seen;
-    for (const auto id : ids) {
-      blobs->reset();
-      blobs->bind(1, id);
+    LINKSNAP_TRY(require_links(id_json));  // else nothing is deleted
+    {
+      auto blobs = db_.prepare(std::string(
+          "SELECT root_blob FROM snapshots WHERE link_id IN ") + kIds + " UNION "
+          "SELECT original_blob FROM snapshots WHERE link_id IN " + kIds + " AND original_blob IS NOT NULL UNION "
+          "SELECT r.blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
+          "WHERE s.link_id IN " + kIds + " AND r.blob IS NOT NULL UNION "
+          "SELECT r.original_blob FROM resources r JOIN snapshots s ON s.id = r.snapshot_id "
+          "WHERE s.link_id IN " + kIds + " AND r.original_blob IS NOT NULL");
+      if (!blobs.ok()) return blobs.error();
+      blobs->bind(1, id_json);
       while (true) {
         auto row = blobs->step();
         if (!row.ok()) return row.error();
         if (!*row) break;
-        if (seen.insert(blobs->text(0)).second) candidates.push_back(blobs->text(0));
+        candidates.push_back(blobs->text(0));
       }
-      del->reset();
-      LINKSNAP_TRY(del->bind(1, id).run());
-      if (db_.changes() == 0) return not_found_link(id);  // nothing is deleted
-      idx->reset();
-      LINKSNAP_TRY(idx->bind(1, id).run());
+    }
+    for (const std::string table : {"search_index WHERE rowid", "links WHERE id"}) {
+      auto del = db_.prepare("DELETE FROM " + table + " IN " + kIds);
+      if (!del.ok()) return del.error();
+      LINKSNAP_TRY(del->bind(1, id_json).run());
     }
     LINKSNAP_TRY(prune_unused_tags());
     // Blob rows nobody references any more go in the same transaction as the links.
+    nlohmann::json hashes = nlohmann::json::array();
+    for (const auto& h : candidates) hashes.push_back(h);
     auto gc = db_.prepare(
-        "DELETE FROM blobs WHERE hash = ?1 AND NOT EXISTS (SELECT 1 FROM snapshots WHERE "
-        "root_blob = ?1) AND NOT EXISTS (SELECT 1 FROM resources WHERE blob = ?1) AND NOT EXISTS "
-        "(SELECT 1 FROM snapshots WHERE original_blob = ?1) AND NOT EXISTS (SELECT 1 FROM "
-        "resources WHERE original_blob = ?1)");
+        "DELETE FROM blobs WHERE hash IN (SELECT value FROM json_each(?1)) AND NOT EXISTS "
+        "(SELECT 1 FROM snapshots WHERE root_blob = blobs.hash) AND NOT EXISTS (SELECT 1 FROM "
+        "resources WHERE blob = blobs.hash) AND NOT EXISTS (SELECT 1 FROM snapshots WHERE "
+        "original_blob = blobs.hash) AND NOT EXISTS (SELECT 1 FROM resources WHERE original_blob = blobs.hash)");
     if (!gc.ok()) return gc.error();
-    for (const auto& h : candidates) {
-      gc->reset();
-      LINKSNAP_TRY(gc->bind(1, h).run());
-    }
+    LINKSNAP_TRY(gc->bind(1, hashes.dump()).run());
     LINKSNAP_TRY(tx->commit());
   }
   return collect_garbage(candidates);
@@ -727,6 +778,113 @@ Result<LinkRecord> Store::add_tags(std::int64_t link_id, const std::vector<std::
   return get_link(link_id);
 }
 
+Status Store::require_links(const std::string& id_json) {
+  auto missing = db_.prepare("SELECT value FROM json_each(?1) WHERE NOT EXISTS "
+                             "(SELECT 1 FROM links WHERE id = value) ORDER BY key LIMIT 1");
+  if (!missing.ok()) return missing.error();
+  missing->bind(1, id_json);
+  auto row = missing->step();
+  if (!row.ok()) return row.error();
+  if (*row) return not_found_link(missing->int64(0));
+  return ok_status();
+}
+
+Status Store::reindex_tags_of(const std::string& id_json) {
+  std::string tokens = kIndexedTagTokensOfLink;
+  tokens.replace(tokens.find("?1"), 2, "search_index.rowid");
+  auto st = db_.prepare("UPDATE search_index SET tags = " + tokens +
+                        " WHERE rowid IN (SELECT value FROM json_each(?1))");
+  if (!st.ok()) return st.error();
+  return st->bind(1, id_json).run();
+}
+
+namespace {
+std::string id_json_of(const std::vector<std::int64_t>& ids) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto id : ids) array.push_back(id);
+  return array.dump();
+}
+}  // namespace
+
+Result<std::int64_t> Store::add_tags_to_links(const std::vector<std::int64_t>& link_ids,
+                                              const std::vector<std::string>& names) {
+  std::vector<std::string> normalized;
+  for (const auto& raw : names) {
+    auto n = normalize_tag_name(raw);
+    if (!n.ok()) return n.error();
+    normalized.push_back(*n);
+  }
+  const std::string ids = id_json_of(link_ids);
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  LINKSNAP_TRY(require_links(ids));
+  // Only the links that gain a tag are reindexed (each reindex rewrites the link's index row).
+  LINKSNAP_TRY(db_.exec("CREATE TEMP TABLE IF NOT EXISTS changed_links(id INTEGER PRIMARY KEY)"));
+  LINKSNAP_TRY(db_.exec("DELETE FROM temp.changed_links"));
+  const std::string at = now();
+  for (const auto& name : normalized) {
+    auto tag_id = ensure_tag(name);
+    if (!tag_id.ok()) return tag_id.error();
+    auto mark = db_.prepare(
+        "INSERT OR IGNORE INTO temp.changed_links SELECT DISTINCT value FROM json_each(?1) WHERE NOT EXISTS "
+        "(SELECT 1 FROM link_tags WHERE link_id = value AND tag_id = ?2)");
+    if (!mark.ok()) return mark.error();
+    LINKSNAP_TRY(mark->bind(1, ids).bind(2, *tag_id).run());
+    auto lt = db_.prepare("INSERT OR IGNORE INTO link_tags(link_id, tag_id, added_at) "
+                          "SELECT value, ?2, ?3 FROM json_each(?1)");
+    if (!lt.ok()) return lt.error();
+    LINKSNAP_TRY(lt->bind(1, ids).bind(2, *tag_id).bind(3, at).run());
+  }
+  return finish_bulk_tagging(*tx, false);
+}
+
+Result<std::int64_t> Store::remove_tags_from_links(const std::vector<std::int64_t>& link_ids,
+                                                   const std::vector<std::string>& names) {
+  std::vector<std::string> folds;
+  for (const auto& raw : names) {
+    auto n = normalize_tag_name(raw);
+    if (!n.ok()) return n.error();
+    folds.push_back(fold_tag_name(*n));
+  }
+  const std::string ids = id_json_of(link_ids);
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  LINKSNAP_TRY(require_links(ids));
+  LINKSNAP_TRY(db_.exec("CREATE TEMP TABLE IF NOT EXISTS changed_links(id INTEGER PRIMARY KEY)"));
+  LINKSNAP_TRY(db_.exec("DELETE FROM temp.changed_links"));
+  for (const auto& fold : folds) {
+    auto mark = db_.prepare(
+        "INSERT OR IGNORE INTO temp.changed_links SELECT link_id FROM link_tags WHERE tag_id = "
+        "(SELECT id FROM tags WHERE fold = ?2) AND link_id IN (SELECT value FROM json_each(?1))");
+    if (!mark.ok()) return mark.error();
+    LINKSNAP_TRY(mark->bind(1, ids).bind(2, fold).run());
+    auto st = db_.prepare(
+        "DELETE FROM link_tags WHERE tag_id = (SELECT id FROM tags WHERE fold = ?2) "
+        "AND link_id IN (SELECT value FROM json_each(?1))");
+    if (!st.ok()) return st.error();
+    LINKSNAP_TRY(st->bind(1, ids).bind(2, fold).run());
+  }
+  return finish_bulk_tagging(*tx, true);
+}
+
+Result<std::int64_t> Store::finish_bulk_tagging(Transaction& tx, bool prune) {
+  std::int64_t count = 0;
+  std::string changed_ids;
+  {
+    auto changed = db_.prepare("SELECT count(*), coalesce(json_group_array(id), '[]') FROM temp.changed_links");
+    if (!changed.ok()) return changed.error();
+    auto row = changed->step();
+    if (!row.ok()) return row.error();
+    count = changed->int64(0);
+    changed_ids = changed->text(1);
+  }
+  if (count > 0) LINKSNAP_TRY(reindex_tags_of(changed_ids));
+  if (prune) LINKSNAP_TRY(prune_unused_tags());
+  LINKSNAP_TRY(db_.exec("DELETE FROM temp.changed_links"));
+  LINKSNAP_TRY(tx.commit());
+  return count;
+}
+
 Result<LinkRecord> Store::remove_tags(std::int64_t link_id, const std::vector<std::string>& names) {
   auto tx = Transaction::begin(db_);
   if (!tx.ok()) return tx.error();
@@ -761,21 +919,70 @@ Status Store::forget_deleted_tag_names() {
 }
 
 Result<std::vector<TagCount>> Store::list_tags() {
-  auto st = db_.prepare(
-      "SELECT t.name, t.fold, (SELECT count(*) FROM link_tags lt WHERE lt.tag_id = t.id) "
-      "FROM tags t ORDER BY 3 DESC, t.fold");
-  if (!st.ok()) return st.error();
-  std::vector<TagCount> out;
-  std::vector<std::string> folds;
-  std::set<std::string> known;
-  while (true) {
-    auto row = st->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back(TagCount{st->text(0), st->int64(2), 0});
-    folds.push_back(st->text(1));
-    known.insert(folds.back());
+  // One pass over link_tags in link order (its primary key): each link counts once for its
+  // tags and once for every tag above them, instead of a count and a distinct count over a
+  // subtree per tag (which was most of `tags` and of the tag edits that answer with it).
+  std::map<std::int64_t, std::string> fold_of;  // tag id → folded name
+  std::map<std::string, std::string> name_of;   // folded → name, for the explicit tags
+  {
+    auto st = db_.prepare("SELECT id, name, fold FROM tags");
+    if (!st.ok()) return st.error();
+    while (true) {
+      auto row = st->step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      fold_of[st->int64(0)] = st->text(2);
+      name_of[st->text(2)] = st->text(1);
+    }
   }
+  // Every folded name (a tag's and those above it) gets a slot; each tag id the slots it reaches.
+  std::map<std::string, std::size_t> slot_of;
+  std::map<std::int64_t, std::vector<std::size_t>> reaches;
+  for (const auto& [id, fold] : fold_of) {
+    auto& r = reaches[id];
+    r.push_back(slot_of.emplace(fold, slot_of.size()).first->second);
+    for (std::size_t slash = fold.find('/'); slash != std::string::npos; slash = fold.find('/', slash + 1)) {
+      r.push_back(slot_of.emplace(fold.substr(0, slash), slot_of.size()).first->second);
+    }
+  }
+  std::vector<std::int64_t> own_count(slot_of.size(), 0), below_count(slot_of.size(), 0);
+  {
+    auto st = db_.prepare("SELECT link_id, tag_id FROM link_tags ORDER BY link_id");
+    if (!st.ok()) return st.error();
+    std::int64_t current = -1;
+    std::vector<std::size_t> reached;  // the current link's tags and every tag above them
+    auto flush = [&] {
+      std::sort(reached.begin(), reached.end());
+      reached.erase(std::unique(reached.begin(), reached.end()), reached.end());
+      for (const auto slot : reached) ++below_count[slot];
+      reached.clear();
+    };
+    while (true) {
+      auto row = st->step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      if (st->int64(0) != current) {
+        flush();
+        current = st->int64(0);
+      }
+      auto r = reaches.find(st->int64(1));
+      if (r == reaches.end()) continue;
+      ++own_count[r->second.front()];
+      reached.insert(reached.end(), r->second.begin(), r->second.end());
+    }
+    flush();
+  }
+  std::map<std::string, std::int64_t> own, below;  // by folded name
+  for (const auto& [fold, slot] : slot_of) {
+    own[fold] = own_count[slot];
+    below[fold] = below_count[slot];
+  }
+  std::vector<TagCount> out;
+  for (const auto& [fold, name] : name_of) out.push_back(TagCount{name, own[fold], 0});
+  // Most used first, then by folded name (as before: ORDER BY count DESC, fold).
+  std::stable_sort(out.begin(), out.end(), [](const TagCount& a, const TagCount& b) { return a.links > b.links; });
+  std::set<std::string> known;
+  for (const auto& [fold, name] : name_of) known.insert(fold);
   // Parents that exist only through their children ("笔记" of "笔记/时间") are listed too,
   // with no links of their own, so a tag tree has every node.
   const std::size_t explicit_count = out.size();
@@ -783,23 +990,10 @@ Result<std::vector<TagCount>> Store::list_tags() {
     for (std::size_t slash = out[i].name.find('/'); slash != std::string::npos;
          slash = out[i].name.find('/', slash + 1)) {
       const std::string parent = out[i].name.substr(0, slash);
-      const std::string parent_fold = fold_tag_name(parent);
-      if (known.insert(parent_fold).second) {
-        out.push_back(TagCount{parent, 0, 0});
-        folds.push_back(parent_fold);
-      }
+      if (known.insert(fold_tag_name(parent)).second) out.push_back(TagCount{parent, 0, 0});
     }
   }
-  auto below = db_.prepare("SELECT count(DISTINCT lt.link_id) FROM link_tags lt JOIN tags t ON "
-                           "t.id = lt.tag_id WHERE " + tag_subtree_condition(1));
-  if (!below.ok()) return below.error();
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    below->reset();
-    below->bind(1, folds[i]);
-    auto row = below->step();
-    if (!row.ok()) return row.error();
-    out[i].links_below = below->int64(0);
-  }
+  for (auto& t : out) t.links_below = below[fold_tag_name(t.name)];
   return out;
 }
 

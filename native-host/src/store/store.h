@@ -146,7 +146,7 @@ struct TagCount {
 struct SearchHit {
   LinkRecord link;
   std::string snippet_html;  // HTML-escaped text with <mark>…</mark> around matches
-  double rank = 0;           // lower is better (bm25)
+  double rank = 0;           // lower is better (search_rank.h)
 };
 
 struct ListOptions {
@@ -212,6 +212,13 @@ class Store {
 
   Result<LinkRecord> add_tags(std::int64_t link_id, const std::vector<std::string>& names);
   Result<LinkRecord> remove_tags(std::int64_t link_id, const std::vector<std::string>& names);
+  // The same for many links at once, set-based in one transaction (the manager's selection,
+  // a script tagging 100,000 links). not_found (and nothing changed) if a link is missing;
+  // untagging a link that lacks the tag is no error. Returns how many links changed.
+  Result<std::int64_t> add_tags_to_links(const std::vector<std::int64_t>& link_ids,
+                                         const std::vector<std::string>& names);
+  Result<std::int64_t> remove_tags_from_links(const std::vector<std::int64_t>& link_ids,
+                                              const std::vector<std::string>& names);
   Result<std::vector<TagCount>> list_tags();
   // Renames a tag and every tag below it ("dev" → "code" turns "dev/cpp" into "code/cpp").
   // conflict if the new name is taken (use merge).
@@ -228,6 +235,10 @@ class Store {
   Result<std::vector<std::string>> tags_of(std::int64_t link_id);
   Result<std::int64_t> ensure_tag(std::string_view normalized_name);
   Status reindex_tags(std::int64_t link_id);
+  // not_found for the first id (in the list's order) that names no link.
+  Status require_links(const std::string& id_json);
+  Status reindex_tags_of(const std::string& id_json);
+  Result<std::int64_t> finish_bulk_tagging(Transaction& tx, bool prune);
   Status index_tag_name(std::int64_t tag_id, std::string_view name);
   Status prune_unused_tags();
   Status forget_deleted_tag_names();
