@@ -362,19 +362,29 @@ function status(text) {
 }
 
 // Runs cmd once per args in `calls`, one at a time (in parallel they would only contend
-// for the database). untag is sent per tag: the host refuses a whole untag when the link
-// lacks one of the tags, and "remove X from these links" means "where they have it".
+// for the database), showing how many links are done.
 async function bulk(cmd, calls) {
   const errors = [];
+  const total = calls.reduce((n, args) => n + args.ids.length, 0);
   let done = 0;
   for (const args of calls) {
-    try { await hostCall(cmd, args); } catch (e) { if (e.code !== 'not_found' || cmd !== 'untag') errors.push(e); }
-    if (++done % 50 === 0) status(t('managerWorking', [formatCount(done, locale), formatCount(calls.length, locale)]));
+    try { await hostCall(cmd, args); } catch (e) { errors.push(e); }
+    done += args.ids.length;
+    if (done < total) status(t('managerWorking', [formatCount(done, locale), formatCount(total, locale)]));
   }
   status(null);
   report(errors[0] ?? null);
   changed();
   await Promise.all([loadTags(), loadLinks({ keepPage: true })]);
+}
+
+// Tag edits go as lists of ids, set-based in the host; 2,000 links a request keep each
+// transaction short (another host or the popup waits on it) and let progress show.
+const TAG_BATCH = 2000;
+function tagBatches(ids, tags) {
+  const calls = [];
+  for (let i = 0; i < ids.length; i += TAG_BATCH) calls.push({ ids: ids.slice(i, i + TAG_BATCH), tags });
+  return calls;
 }
 
 async function bulkTag() {
@@ -384,7 +394,7 @@ async function bulkTag() {
   const tags = parseTags(r?.tags);
   if (!tags.length) return;
   const ids = await selectedIds();
-  await bulk('tag', ids.map((id) => ({ id, tags })));
+  await bulk('tag', tagBatches(ids, tags));
 }
 
 async function bulkUntag() {
@@ -394,7 +404,8 @@ async function bulkUntag() {
   const tags = parseTags(r?.tags);
   if (!tags.length) return;
   const ids = await selectedIds();
-  await bulk('untag', ids.flatMap((id) => tags.map((tag) => ({ id, tags: [tag] }))));
+  // A link that lacks one of the tags is no error with `ids`: "remove X where they have it".
+  await bulk('untag', tagBatches(ids, tags));
 }
 
 // --- Delete with undo -------------------------------------------------------------------
