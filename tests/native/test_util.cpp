@@ -3,11 +3,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 extern char** environ;
@@ -16,8 +16,9 @@ namespace linksnap::testing {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                           const std::string& input) {
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+  int in_pipe[2], out_pipe[2], err_pipe[2], rss_pipe[2];
+  if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
+      pipe2(rss_pipe, O_CLOEXEC) != 0) {
     return {};
   }
   posix_spawn_file_actions_t actions;
@@ -25,6 +26,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  posix_spawn_file_actions_adddup2(&actions, rss_pipe[1], 3);  // the launcher's report
 
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
@@ -36,7 +38,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
   std::vector<char*> c_env, c_argv;
   for (auto& s : env_strings) c_env.push_back(s.data());
   c_env.push_back(nullptr);
-  std::vector<std::string> args = argv;
+  // Through linksnap-rss-launch, so that max_rss_kib is the program's own peak and not this
+  // (possibly large) test process's, which a direct spawn would report.
+  std::vector<std::string> args{LINKSNAP_RSS_LAUNCH_BIN, "3"};
+  args.insert(args.end(), argv.begin(), argv.end());
   for (auto& s : args) c_argv.push_back(s.data());
   c_argv.push_back(nullptr);
 
@@ -46,12 +51,14 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
   close(in_pipe[0]);
   close(out_pipe[1]);
   close(err_pipe[1]);
+  close(rss_pipe[1]);
   ProcessResult result;
   if (rc != 0) {
     result.err = std::string("spawn failed: ") + std::strerror(rc);
     close(in_pipe[1]);
     close(out_pipe[0]);
     close(err_pipe[0]);
+    close(rss_pipe[0]);
     return result;
   }
   // Feed stdin and drain stdout/stderr together so neither side blocks on a full pipe.
@@ -93,9 +100,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
   close(out_pipe[0]);
   close(err_pipe[0]);
   int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  result.max_rss_kib = usage.ru_maxrss;
+  waitpid(pid, &status, 0);
+  char rss[32] = {};
+  const ssize_t n = read(rss_pipe[0], rss, sizeof rss - 1);
+  close(rss_pipe[0]);
+  result.max_rss_kib = n > 0 ? std::atol(rss) : 0;
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   return result;

@@ -83,7 +83,7 @@ struct ProcessResult {
   int signal = 0;
   std::string out;
   std::string err;
-  long max_rss_kib = 0;   // the child's peak resident memory
+  long max_rss_kib = 0;   // the program's own peak resident memory (see linksnap-rss-launch)
 };
 
 // Runs argv[0] with the given arguments and extra environment ("NAME=value"), feeding
