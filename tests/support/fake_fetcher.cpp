@@ -11,17 +11,11 @@
 #include <utility>
 
 #include "util/percent.h"
+#include "util/ascii.h"
 
 namespace linksnap::net {
 namespace {
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool has_scheme(std::string_view ref) {
   if (ref.empty() || !std::isalpha(static_cast<unsigned char>(ref[0]))) return false;

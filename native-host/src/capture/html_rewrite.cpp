@@ -12,6 +12,7 @@
 #include "capture/srcset.h"
 #include "util/charset.h"
 #include "util/url.h"
+#include "util/ascii.h"
 
 namespace linksnap::capture {
 
@@ -26,12 +27,6 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr int kMaxSrcdocDepth = 3;
 
 bool is_html_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_html_ws(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_html_ws(s.back())) s.remove_suffix(1);
@@ -44,7 +39,7 @@ std::vector<std::string> tokens(std::string_view s) {
     while (i < s.size() && is_html_ws(s[i])) ++i;
     const std::size_t b = i;
     while (i < s.size() && !is_html_ws(s[i])) ++i;
-    if (i > b) out.push_back(lower(s.substr(b, i - b)));
+    if (i > b) out.push_back(ascii_lower(s.substr(b, i - b)));
   }
   return out;
 }
@@ -63,7 +58,7 @@ std::string tag_name(const GumboElement& e) {
   GumboStringPiece piece = e.original_tag;
   if (piece.length == 0) return "";
   gumbo_tag_from_original_text(&piece);
-  return lower(std::string_view(piece.data, piece.length));
+  return ascii_lower(std::string_view(piece.data, piece.length));
 }
 
 // Depth-first walk with an explicit stack (a deep tree must not overflow the C++ stack).
@@ -237,7 +232,7 @@ class Rewriter {
     }
     if (out->document->v.document.has_doctype) {
       for (std::size_t i = 0; i + 9 <= parsed.size(); ++i) {
-        if (lower(parsed.substr(i, 9)) == "<!doctype") {
+        if (ascii_lower(parsed.substr(i, 9)) == "<!doctype") {
           const std::size_t close = parsed.find('>', i);
           if (close != std::string_view::npos) return close + 1;
           break;
@@ -295,7 +290,7 @@ class Rewriter {
   static ResourceKind embedded_kind(const GumboElement& e) {
     const char* type = attr(e, "type");
     if (type == nullptr) return ResourceKind::kDocument;
-    const std::string t = lower(trim(type));
+    const std::string t = ascii_lower(trim(type));
     if (t.empty() || t == "text/html" || t == "application/xhtml+xml" || t == "image/svg+xml") {
       return ResourceKind::kDocument;
     }
@@ -336,7 +331,7 @@ class Rewriter {
         return {};
       case GUMBO_TAG_INPUT: {
         const char* type = attr(e, "type");
-        if (name == "src" && type != nullptr && lower(trim(type)) == "image")
+        if (name == "src" && type != nullptr && ascii_lower(trim(type)) == "image")
           return {Role::kResource};
         if (name == "formaction") return {Role::kLink};
         return {};
@@ -384,7 +379,7 @@ class Rewriter {
                                                const std::optional<ResourceKind>& link_kind,
                                                const GumboAttribute& a, bool& changed,
                                                const std::string* lazy_value = nullptr) {
-    const std::string name = lower(a.name);
+    const std::string name = ascii_lower(a.name);
     const std::string value = lazy_value != nullptr ? *lazy_value : std::string(a.value);
     if (lazy_value != nullptr) changed = true;
     if (is_handler_name(name) || name == "integrity" || name == "nonce" || name == "crossorigin") {
@@ -488,7 +483,7 @@ class Rewriter {
     if (e.tag == GUMBO_TAG_IMG) {
       const char* src = attr(e, "src");
       const std::string_view current = src == nullptr ? "" : trim(src);
-      if (current.empty() || lower(current.substr(0, 5)) == "data:") {
+      if (current.empty() || ascii_lower(current.substr(0, 5)) == "data:") {
         lazy.src = first_of({"data-src", "data-lazy-src", "data-original"});
       }
     }
@@ -519,7 +514,7 @@ class Rewriter {
       const bool in_source = in_buffer(a.original_name);
       const bool merged = in_source && (!own_tag || a.original_name.data < tag_begin ||
                                         a.original_name.data >= tag_end);
-      const std::string name = lower(a.name);
+      const std::string name = ascii_lower(a.name);
       const std::string* lazy_value = name == "src" && lazy.src         ? &*lazy.src
                                       : name == "srcset" && lazy.srcset ? &*lazy.srcset
                                                                         : nullptr;
@@ -602,7 +597,7 @@ class Rewriter {
         }
         for (unsigned i = 0; i < e.attributes.length; ++i) {
           const auto& a = *static_cast<const GumboAttribute*>(e.attributes.data[i]);
-          if (!is_handler_name(lower(a.name)) || !piece_in(parsed, a.original_name)) continue;
+          if (!is_handler_name(ascii_lower(a.name)) || !piece_in(parsed, a.original_name)) continue;
           const auto [begin, end] = attribute_span_in(parsed, a);
           edits.push_back({begin, end - begin, ""});
         }
@@ -623,7 +618,7 @@ class Rewriter {
     for (std::size_t i = 0; i + 5 <= html.size(); ++i) {
       if (html[i] != '<' || std::find(own_tags.begin(), own_tags.end(), i) != own_tags.end())
         continue;
-      const std::string name = lower(html.substr(i + 1, 4));
+      const std::string name = ascii_lower(html.substr(i + 1, 4));
       if (name == "html" || name == "body") edits.push_back({i, 1, "&lt;"});
     }
   }
@@ -655,7 +650,7 @@ class Rewriter {
           return false;
         case GUMBO_TAG_META: {
           const char* equiv = attr(e, "http-equiv");
-          const std::string v = equiv == nullptr ? "" : lower(trim(equiv));
+          const std::string v = equiv == nullptr ? "" : ascii_lower(trim(equiv));
           if (v == "refresh" || v == "content-security-policy" ||
               v == "content-security-policy-report-only" || v == "set-cookie") {
             remove_element(e);
@@ -667,7 +662,7 @@ class Rewriter {
           const char* rel_attr = attr(e, "rel");
           const auto rel = tokens(rel_attr == nullptr ? "" : rel_attr);
           const char* as_attr = attr(e, "as");
-          const std::string as = as_attr == nullptr ? "" : lower(trim(as_attr));
+          const std::string as = as_attr == nullptr ? "" : ascii_lower(trim(as_attr));
           for (const char* hint : {"preconnect", "dns-prefetch", "prefetch", "prerender",
                                    "modulepreload", "manifest", "import", "serviceworker"}) {
             if (contains(rel, hint)) {

@@ -16,6 +16,7 @@
 #include "capture/parsed_page.h"
 #include "util/charset.h"
 #include "util/utf8.h"
+#include "util/ascii.h"
 
 namespace linksnap::capture {
 namespace {
@@ -36,7 +37,6 @@ constexpr std::size_t kEndTagReach = 64;
 constexpr std::size_t kMaxTitleBytes = 2048;
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool is_html_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 

@@ -11,6 +11,7 @@
 #include "modules/archive_api.h"
 #include "util/sha256.h"
 #include "util/url.h"
+#include "util/ascii.h"
 
 namespace linksnap::interop {
 
@@ -18,13 +19,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 

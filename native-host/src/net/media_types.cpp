@@ -3,19 +3,9 @@
 #include <functional>
 #include <map>
 
+#include "util/ascii.h"
+
 namespace linksnap::net {
-namespace {
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string content_type_for_path(std::string_view path) {
   path = path.substr(0, path.find_first_of("?#"));
   const auto slash = path.rfind('/');

@@ -200,7 +200,7 @@ void tokenize_cjk_run(std::string_view run, bool for_query,
   }
 }
 
-Status register_cjk_tokenizer(sqlite3* db) {
+Result<fts5_api*> fts5_api_of(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) != SQLITE_OK) {
@@ -209,6 +209,13 @@ Status register_cjk_tokenizer(sqlite3* db) {
   sqlite3_bind_pointer(stmt, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
   sqlite3_step(stmt);
   sqlite3_finalize(stmt);
+  return api;
+}
+
+Status register_cjk_tokenizer(sqlite3* db) {
+  auto found = fts5_api_of(db);
+  if (!found.ok()) return found.error();
+  fts5_api* api = *found;
   if (api == nullptr || api->iVersion < 2) {
     return make_error(errc::kDatabase, "this SQLite's FTS5 is too old for LinkSnap's tokenizer");
   }

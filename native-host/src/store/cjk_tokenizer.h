@@ -37,4 +37,8 @@ void tokenize_cjk_run(std::string_view run, bool for_query,
 // table is touched.
 Status register_cjk_tokenizer(sqlite3* db);
 
+// The connection's FTS5 API (through "SELECT fts5(?1)"), for registering tokenizers and
+// functions; the pointer may be null on a build without it. Fails when SQLite has no FTS5.
+Result<fts5_api*> fts5_api_of(sqlite3* db);
+
 }  // namespace linksnap::store

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/cjk_tokenizer.h"  // fts5_api_of
+
 namespace linksnap::store {
 
 namespace {
@@ -34,14 +36,9 @@ double search_rank_score(const int hits[4]) {
 }
 
 Status register_search_rank(sqlite3* db) {
-  fts5_api* api = nullptr;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) != SQLITE_OK) {
-    return make_error(errc::kDatabase, "this SQLite has no FTS5: full-text search is unavailable");
-  }
-  sqlite3_bind_pointer(stmt, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-  sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
+  auto found = fts5_api_of(db);
+  if (!found.ok()) return found.error();
+  fts5_api* api = *found;
   if (api == nullptr) return make_error(errc::kDatabase, "this SQLite's FTS5 has no API");
   const int rc = api->xCreateFunction(api, kSearchRankName, nullptr, rank_function, nullptr);
   if (rc != SQLITE_OK) {

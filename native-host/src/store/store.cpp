@@ -815,12 +815,8 @@ Result<std::int64_t> Store::add_tags_to_links(const std::vector<std::int64_t>& l
     normalized.push_back(*n);
   }
   const std::string ids = id_json_of(link_ids);
-  auto tx = Transaction::begin(db_);
+  auto tx = begin_bulk_tagging(ids);
   if (!tx.ok()) return tx.error();
-  LINKSNAP_TRY(require_links(ids));
-  // Only the links that gain a tag are reindexed (each reindex rewrites the link's index row).
-  LINKSNAP_TRY(db_.exec("CREATE TEMP TABLE IF NOT EXISTS changed_links(id INTEGER PRIMARY KEY)"));
-  LINKSNAP_TRY(db_.exec("DELETE FROM temp.changed_links"));
   const std::string at = now();
   for (const auto& name : normalized) {
     auto tag_id = ensure_tag(name);
@@ -847,11 +843,8 @@ Result<std::int64_t> Store::remove_tags_from_links(const std::vector<std::int64_
     folds.push_back(fold_tag_name(*n));
   }
   const std::string ids = id_json_of(link_ids);
-  auto tx = Transaction::begin(db_);
+  auto tx = begin_bulk_tagging(ids);
   if (!tx.ok()) return tx.error();
-  LINKSNAP_TRY(require_links(ids));
-  LINKSNAP_TRY(db_.exec("CREATE TEMP TABLE IF NOT EXISTS changed_links(id INTEGER PRIMARY KEY)"));
-  LINKSNAP_TRY(db_.exec("DELETE FROM temp.changed_links"));
   for (const auto& fold : folds) {
     auto mark = db_.prepare(
         "INSERT OR IGNORE INTO temp.changed_links SELECT link_id FROM link_tags WHERE tag_id = "
@@ -865,6 +858,16 @@ Result<std::int64_t> Store::remove_tags_from_links(const std::vector<std::int64_
     LINKSNAP_TRY(st->bind(1, ids).bind(2, fold).run());
   }
   return finish_bulk_tagging(*tx, true);
+}
+
+Result<Transaction> Store::begin_bulk_tagging(const std::string& id_json) {
+  auto tx = Transaction::begin(db_);
+  if (!tx.ok()) return tx.error();
+  LINKSNAP_TRY(require_links(id_json));
+  // Only the links whose tags change are reindexed (each reindex rewrites the link's index row).
+  LINKSNAP_TRY(db_.exec("CREATE TEMP TABLE IF NOT EXISTS changed_links(id INTEGER PRIMARY KEY)"));
+  LINKSNAP_TRY(db_.exec("DELETE FROM temp.changed_links"));
+  return tx;
 }
 
 Result<std::int64_t> Store::finish_bulk_tagging(Transaction& tx, bool prune) {

@@ -238,6 +238,9 @@ class Store {
   // not_found for the first id (in the list's order) that names no link.
   Status require_links(const std::string& id_json);
   Status reindex_tags_of(const std::string& id_json);
+  // The transaction of a bulk tag edit, the links in id_json checked and temp.changed_links
+  // empty; finish_bulk_tagging reindexes the links the edit recorded there and commits.
+  Result<Transaction> begin_bulk_tagging(const std::string& id_json);
   Result<std::int64_t> finish_bulk_tagging(Transaction& tx, bool prune);
   Status index_tag_name(std::int64_t tag_id, std::string_view name);
   Status prune_unused_tags();

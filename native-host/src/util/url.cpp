@@ -11,6 +11,7 @@
 
 #include "modules/curl_api.h"
 #include "util/charset.h"
+#include "util/ascii.h"
 
 namespace linksnap::url {
 namespace {
@@ -38,7 +39,6 @@ constexpr std::array<std::string_view, 18> kTrackingParameters = {
 
 constexpr std::size_t kMaxUrlInMessage = 256;
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 int hex_value(char c) {
@@ -48,11 +48,6 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
 
 // Keeps error messages readable when someone pastes a megabyte of junk.
 std::string shorten(std::string_view s) {
@@ -240,7 +235,7 @@ Result<Parsed> read_parts(CURLU* h, std::string_view shown) {
   Parsed p;
   auto scheme = get_part(h, CURLUPART_SCHEME, 0);
   if (!scheme) return invalid_url(shown);
-  p.scheme = lowercase(*scheme);
+  p.scheme = ascii_lower(*scheme);
   p.user = get_part(h, CURLUPART_USER, 0).value_or("");
   p.password = get_part(h, CURLUPART_PASSWORD, 0).value_or("");
   p.path = get_part(h, CURLUPART_PATH, 0).value_or("");
@@ -261,7 +256,7 @@ Result<Parsed> read_parts(CURLU* h, std::string_view shown) {
 #endif
     // else: no IDN support or a name IDNA rejects: keep the UTF-8 form (fetching reports it).
   }
-  host = lowercase(host);
+  host = ascii_lower(host);
   if (auto zone = get_part(h, CURLUPART_ZONEID, 0); zone && !host.empty() && host.back() == ']') {
     host.insert(host.size() - 1, "%25" + *zone);
   }
@@ -287,7 +282,7 @@ std::string serialize(const Parsed& p) {
 Result<Parsed> parse_absolute(std::string_view body, std::string_view shown) {
   const std::size_t scheme_len = scheme_length(body);
   if (scheme_len == 0) return invalid_url(shown);
-  const std::string scheme = lowercase(body.substr(0, scheme_len));
+  const std::string scheme = ascii_lower(body.substr(0, scheme_len));
   const bool special = is_special(scheme);
   std::string fixed =
       (special && scheme != "file") ? fix_authority_slashes(body, scheme_len) : std::string(body);
@@ -397,7 +392,7 @@ std::optional<std::string> filter_query(std::string_view query) {
 
 std::string scheme_of(std::string_view url) {
   const std::string cleaned = clean(url);
-  return lowercase(std::string_view(cleaned).substr(0, scheme_length(cleaned)));
+  return ascii_lower(std::string_view(cleaned).substr(0, scheme_length(cleaned)));
 }
 
 bool is_http_or_https(std::string_view url) {
@@ -427,10 +422,10 @@ Result<std::string> resolve(std::string_view base, std::string_view ref) {
   const std::size_t ref_scheme_len = scheme_length(r);
   const std::string base_clean = clean(base);
   const std::string base_scheme =
-      lowercase(std::string_view(base_clean).substr(0, scheme_length(base_clean)));
+      ascii_lower(std::string_view(base_clean).substr(0, scheme_length(base_clean)));
 
   if (ref_scheme_len > 0) {
-    const std::string ref_scheme = lowercase(std::string_view(r).substr(0, ref_scheme_len));
+    const std::string ref_scheme = ascii_lower(std::string_view(r).substr(0, ref_scheme_len));
     // mailto:, data:, javascript:, about:, custom schemes: absolute, kept as written.
     if (!is_special(ref_scheme)) return r;
     const std::string_view rest = std::string_view(r).substr(ref_scheme_len + 1);
@@ -487,7 +482,7 @@ Result<std::string> normalize_once(std::string_view url) {
   const std::string cleaned = clean(url);
   const std::size_t scheme_len = scheme_length(cleaned);
   if (scheme_len == 0) return invalid_url(url);
-  const std::string scheme = lowercase(std::string_view(cleaned).substr(0, scheme_len));
+  const std::string scheme = ascii_lower(std::string_view(cleaned).substr(0, scheme_len));
   if (scheme != "http" && scheme != "https" && scheme != "file") {
     return make_error(errc::kUnsupportedScheme,
                       "unsupported URL scheme \"" + shorten(scheme) +
