@@ -1,20 +1,13 @@
 #include "modules/archive_api.h"
 
-#include <atomic>
-
 namespace linksnap::modules {
 
 namespace {
-std::atomic<const ArchiveApi*> loaded{nullptr};  // every libarchive call reads it: no lock
+LazyTable<ArchiveApi> table(kArchiveModule);
 }  // namespace
 
-Result<const ArchiveApi*> archive_api() {
-  if (const ArchiveApi* api = loaded.load(std::memory_order_acquire)) return api;
-  auto api = load<ArchiveApi>(kArchiveModule);
-  if (api.ok()) loaded.store(*api, std::memory_order_release);
-  return api;
-}
+Result<const ArchiveApi*> archive_api() { return table.get(); }
 
-const ArchiveApi& libarchive() { return *loaded.load(std::memory_order_acquire); }
+const ArchiveApi& libarchive() { return *table; }
 
 }  // namespace linksnap::modules

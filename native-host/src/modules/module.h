@@ -8,6 +8,7 @@
 // ../lib/linksnap relative to it (the installed layout: PREFIX/bin, PREFIX/lib/linksnap).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -52,6 +53,26 @@ Result<const Api*> load(const ModuleSpec& spec) {
   if (!header.ok()) return header.error();
   return reinterpret_cast<const Api*>(*header);
 }
+
+// A module's table for the wrappers that call into its library on every use: loaded on the
+// first get(), then read without a lock.
+template <class Api>
+class LazyTable {
+ public:
+  explicit constexpr LazyTable(const ModuleSpec& spec) : spec_(spec) {}
+  Result<const Api*> get() {
+    if (const Api* api = loaded_.load(std::memory_order_acquire)) return api;
+    auto api = load<Api>(spec_);
+    if (api.ok()) loaded_.store(*api, std::memory_order_release);
+    return api;
+  }
+  // The table once get() has succeeded (callers check that first).
+  const Api& operator*() const { return *loaded_.load(std::memory_order_acquire); }
+
+ private:
+  const ModuleSpec& spec_;
+  std::atomic<const Api*> loaded_{nullptr};
+};
 
 }  // namespace linksnap::modules
 
