@@ -21,11 +21,17 @@ const nlohmann::json* find(const nlohmann::json& args, const char* field) {
 
 }  // namespace
 
-Result<std::string> required_string(const nlohmann::json& args, const char* field) {
+Result<std::string_view> required_string_view(const nlohmann::json& args, const char* field) {
   const auto* v = find(args, field);
   if (v == nullptr) return missing(field, "a string");
   if (!v->is_string()) return wrong_type(field, "a string");
-  return v->get<std::string>();
+  return std::string_view(v->get_ref<const std::string&>());
+}
+
+Result<std::string> required_string(const nlohmann::json& args, const char* field) {
+  auto view = required_string_view(args, field);
+  if (!view.ok()) return view.error();
+  return std::string(*view);
 }
 
 Result<std::optional<std::string>> optional_string(const nlohmann::json& args, const char* field) {

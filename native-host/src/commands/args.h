@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/result.h"
@@ -13,6 +14,8 @@
 namespace linksnap::commands {
 
 Result<std::string> required_string(const nlohmann::json& args, const char* field);
+// required_string read in place: a view into `args` (for a field of many MiB, such as a DOM).
+Result<std::string_view> required_string_view(const nlohmann::json& args, const char* field);
 Result<std::optional<std::string>> optional_string(const nlohmann::json& args, const char* field);
 Result<std::int64_t> required_id(const nlohmann::json& args, const char* field);
 Result<std::optional<std::int64_t>> optional_id(const nlohmann::json& args, const char* field);

@@ -135,12 +135,8 @@ Result<json> save(Context& ctx, const json& args) {
   auto page_url = required_string(args, "url");
   if (!page_url.ok()) return page_url.error();
   // The page's HTML is read where the request holds it: a DOM of many MiB is not copied.
-  const auto html_field = args.is_object() ? args.find("html") : args.end();
-  if (html_field == args.end() || !html_field->is_string()) {
-    auto error = required_string(args, "html");  // the same error text for every field
-    if (!error.ok()) return error.error();
-  }
-  const std::string_view html = html_field->get_ref<const std::string&>();
+  auto html = required_string_view(args, "html");
+  if (!html.ok()) return html.error();
   auto title = optional_string(args, "title");
   if (!title.ok()) return title.error();
   auto tag_names = string_list(args, "tags");
@@ -171,7 +167,7 @@ Result<json> save(Context& ctx, const json& args) {
   page.source = how;
   page.requested_url = requested_url->value_or("");
   page.tags = std::move(*tag_names);
-  return snapshot_and_store(ctx, std::move(page), *limits, {}, html);
+  return snapshot_and_store(ctx, std::move(page), *limits, {}, *html);
 }
 
 Result<json> add(Context& ctx, const json& args) { return add_link(ctx, args, {}); }

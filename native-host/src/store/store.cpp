@@ -636,12 +636,19 @@ Result<LinkRecord> Store::update_link(std::int64_t id, const std::optional<std::
 
 Status Store::delete_link(std::int64_t id) { return delete_links({id}); }
 
+namespace {
+// A list of ids as a JSON array, bound once to a statement that reads it with json_each.
+std::string id_json_of(const std::vector<std::int64_t>& ids) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto id : ids) array.push_back(id);
+  return array.dump();
+}
+}  // namespace
+
 Status Store::delete_links(const std::vector<std::int64_t>& ids) {
   // Set-based, in one transaction: each statement takes the whole list (a JSON array bound
   // once, which SQLite turns into one lookup table per statement), not one round per link.
-  nlohmann::json id_array = nlohmann::json::array();
-  for (const auto id : ids) id_array.push_back(id);
-  const std::string id_json = id_array.dump();
+  const std::string id_json = id_json_of(ids);
   constexpr const char* kIds = "(SELECT value FROM json_each(?1))";
   std::vector<std::string> candidates;
   {
@@ -797,14 +804,6 @@ Status Store::reindex_tags_of(const std::string& id_json) {
   if (!st.ok()) return st.error();
   return st->bind(1, id_json).run();
 }
-
-namespace {
-std::string id_json_of(const std::vector<std::int64_t>& ids) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const auto id : ids) array.push_back(id);
-  return array.dump();
-}
-}  // namespace
 
 Result<std::int64_t> Store::add_tags_to_links(const std::vector<std::int64_t>& link_ids,
                                               const std::vector<std::string>& names) {
